@@ -1,0 +1,49 @@
+"""Optimizers, numerically identical to ``torch.optim``, each one short enough to read in a sitting.
+
+Every algorithm is one module whose docstring holds its update equations and paper, and one
+method, ``update(self, p, state, *, <hyperparameters>)``, whose lines follow those equations
+with the same names. The shared machinery (parameter groups, state, checks, saving and
+loading) is written once in ``optimizer.py``.
+
+>>> from microopt import Value
+>>> from microopt.optim import SGD
+>>> w = Value(3.0)
+>>> opt = SGD([w], lr=0.25)
+>>> for _ in range(3):
+...     opt.zero_grad()
+...     loss = w * w          # f(w) = w², f'(w) = 2w
+...     loss.backward()
+...     opt.step()            # w ← w - 0.25 · 2w = w / 2
+>>> w.data
+0.375
+
+Gradient descent, minibatch SGD and SGD are one update rule, ``SGD``: they differ only in the
+data each gradient is computed on (all examples, a batch, a single example).
+
+The equations use PyTorch's conventions: the gradient is negated first when
+``maximize=True``; ``weight_decay`` adds λθ to the gradient (coupled, L2), except in
+``AdamW`` and with ``decoupled_weight_decay=True`` where θ is shrunk directly; the step count
+t starts at 1. Unlike PyTorch, whose ``.grad`` may be ``None``, a microopt gradient is always
+a float (0.0 at first), so every parameter is stepped.
+
+Also here: gradient clipping (``clip_grad_norm_``, ``clip_grad_value_``) and penalties to add
+to a loss (``l1_penalty``, ``l2_penalty``). Learning-rate schedules are in
+``microopt.optim.lr_scheduler``.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from microopt.optim.adam import Adam
+from microopt.optim.optimizer import Optimizer
+from microopt.optim.sgd import SGD
+
+__all__ = ["Optimizer", "SGD", "Adam"]
+
+
+def __getattr__(name: str):
+    # The schedules load on first use, as `torch.optim.lr_scheduler` does.
+    if name == "lr_scheduler":
+        return importlib.import_module("microopt.optim.lr_scheduler")
+    raise AttributeError(f"module 'microopt.optim' has no attribute {name!r}")

@@ -75,9 +75,9 @@ def gradcheck(f: Callable[..., Value], inputs: Sequence[float | Value], *,
         tolerance = atol + rtol * abs(expected)
         if not (abs(got - expected) <= tolerance) or math.isnan(got):
             raise GradcheckError(
-                f"gradient of input {i} (value {xs[i]!r}) is wrong: backward() gave {got!r}, "
-                f"central differences give {expected!r} (difference {abs(got - expected):.3g}, "
-                f"tolerance {tolerance:.3g}). Check the local derivative of the operation(s) "
-                f"that use input {i}."
+                f"gradient of input {i} (at x{i} = {xs[i]!r}) is wrong: backward() gives "
+                f"{got:.6g}, central differences give {expected:.6g} (difference "
+                f"{abs(got - expected):.3g}, tolerance {tolerance:.3g}). Check the local "
+                f"derivative of the operation(s) that use input {i}."
             )
     return True

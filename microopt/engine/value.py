@@ -29,12 +29,17 @@ SUM = "sum"  # the op of microopt.sum: one node for many terms
 _PLACE_NEXT = object()  # topological_order's marker: "the node below me is ready"
 
 
-def _to_float(data: object, what: str = "Value") -> float:
-    """Check that ``data`` is a real number and return it as a float."""
+def _to_float(data: object, op: str = "") -> float:
+    """Check that ``data`` is a real number and return it as a float (``op`` names the caller)."""
     if isinstance(data, bool) or not isinstance(data, Real):
+        if not op:
+            raise TypeError(
+                f"Value needs an int or float, got {type(data).__name__}: {data!r}. "
+                "Pass a plain Python number, e.g. Value(2.0)."
+            )
         raise TypeError(
-            f"{what} needs an int or float, got {type(data).__name__}: {data!r}. "
-            "Pass a plain Python number, e.g. Value(2.0)."
+            f"unsupported operand for {op}: a Value and {type(data).__name__} {data!r}. "
+            "Use an int, a float or a Value."
         )
     return float(data)
 
@@ -130,9 +135,7 @@ class Value:
             )
         if a == 0.0 and k < 0.0:
             raise ZeroDivisionError(f"power: 0.0 ** {k!r} divides by zero (base is {self!r}).")
-        # d(a^k)/da = k a^(k-1); at a = 0 with 0 < k < 1 the slope is infinite
-        da = k * a ** (k - 1.0) if (a != 0.0 or k >= 1.0) else math.inf
-        return Value(a ** k, "", f"**{k:g}", self, da)
+        return Value(a ** k, "", f"**{k:g}", self, _power_slope(a, k))  # d(a^k)/da = k a^(k-1)
 
     def __rpow__(self, base: Number) -> Value:
         return _power(Value(_to_float(base, "**")), self)
@@ -276,13 +279,15 @@ class Value:
     def backward(self, gradient: float = 1.0) -> None:
         """Fill ``.grad`` of every node with d(self)/d(node), by the chain rule.
 
-        Leaves accumulate (``+=``) across calls; intermediate nodes start again from zero.
+        Leaves accumulate across calls: this call's gradient is added to what they held, so
+        a second call gives exactly twice the gradient. Intermediate nodes start from zero.
         """
         order = self.topological_order()
+        leaves = [node for node in order if node._op == LEAF]
+        earlier = [leaf.grad for leaf in leaves]
         for node in order:
-            if node._op != LEAF:
-                node.grad = 0.0
-        self.grad += gradient
+            node.grad = 0.0
+        self.grad = gradient
         for node in reversed(order):
             if node._op == LEAF:
                 continue
@@ -293,6 +298,8 @@ class Value:
             node._a.grad += node._da * node.grad
             if node._b is not None:
                 node._b.grad += node._db * node.grad
+        for leaf, grad in zip(leaves, earlier):
+            leaf.grad += grad
 
     # ----------------------------------------------------------------- display
     def __repr__(self) -> str:
@@ -319,9 +326,17 @@ def _power(base: Value, exponent: Value) -> Value:
         raise ZeroDivisionError(f"power: 0.0 ** {b!r} divides by zero.")
     result = a ** b
     # d(a^b)/da = b a^(b-1); d(a^b)/db = a^b log a, taken as 0 at a = 0 (as PyTorch does)
-    da = b * a ** (b - 1.0) if (a != 0.0 or b >= 1.0) else math.inf
     db = result * math.log(a) if a > 0.0 else 0.0
-    return Value(result, "", "**", base, da, exponent, db)
+    return Value(result, "", "**", base, _power_slope(a, b), exponent, db)
+
+
+def _power_slope(a: float, k: float) -> float:
+    """d(a^k)/da = k a^(k-1), with PyTorch's values where that formula breaks down at a = 0."""
+    if k == 0.0:
+        return 0.0  # a^0 = 1 is flat everywhere
+    if a == 0.0 and k < 1.0:
+        return math.inf  # e.g. sqrt at 0: the slope is vertical
+    return k * a ** (k - 1.0)
 
 
 def sum(values: Iterable[Value | Number]) -> Value:  # noqa: A001 (mirrors builtins.sum)

@@ -86,15 +86,15 @@ def _parameter_set(parameters) -> set[Value]:
 
 
 def _value_label(v: Value, *, fill: str, border: int, show_grad: bool, grads_computed: bool,
-                 precision: int) -> str:
-    """The HTML-like label of one Value: a one-row table ``label | data ... | grad ...``."""
+                 precision: int, name: str, grad: float) -> str:
+    """The HTML-like label of one Value: a one-row table ``name | data ... | grad ...``."""
     cells = []
-    if v.label:
-        cells.append(f"<B>{html.escape(v.label)}</B>")
+    if name:
+        cells.append(f"<B>{html.escape(name)}</B>")
     cells.append(f"data {format_number(v.data, precision)}")
     if show_grad:
         if grads_computed:
-            cells.append(f"grad {format_number(v.grad, precision)}")
+            cells.append(f"grad {format_number(grad, precision)}")
         else:
             cells.append(f'grad <FONT COLOR="#888888">{NOT_COMPUTED}</FONT>')
     row = "".join(f"<TD>{cell}</TD>" for cell in cells)
@@ -124,7 +124,8 @@ def _caption(kinds_present: set[str], grads_computed: bool, show_grad: bool) -> 
 
 def draw_graph(root: Value, *, parameters=None, highlight: Highlight = None, rankdir: str = "LR",
                format: str = "svg", show_grad: bool = True, show_local_grads: bool = False,
-               legend: bool = True, precision: int = 4, max_nodes: int = 300):
+               legend: bool = True, precision: int = 4, max_nodes: int = 300,
+               grads: Mapping[Value, float] | None = None, names: Mapping[Value, str] | None = None):
     """The computation graph that produced ``root``, as a ``graphviz.Digraph``.
 
     Args:
@@ -139,6 +140,11 @@ def draw_graph(root: Value, *, parameters=None, highlight: Highlight = None, ran
         precision: decimals shown for data and grad.
         max_nodes: refuse graphs with more Values than this; a diagram that large is
             unreadable and slow to lay out.
+        grads: show these gradients instead of each Value's ``.grad`` (a Value missing from
+            the mapping shows 0), e.g. the running gradients at one step of
+            ``microopt.teach.step_through``; the diagram then counts as backpropagated.
+        names: show these names instead of the Values' labels (e.g. the ``n3`` of a
+            step-through table for an unlabeled node).
 
     Save with ``save_graph(root, "graph.png")`` or ``draw_graph(root).render("graph", format="png")``.
     """
@@ -161,7 +167,7 @@ def draw_graph(root: Value, *, parameters=None, highlight: Highlight = None, ran
     use_renderer()
     params = _parameter_set(parameters)
     colors = _highlight_colors(highlight)
-    grads_computed = root.grad != 0.0
+    grads_computed = grads is not None or root.grad != 0.0
     ids = {v: f"n{i}" for i, v in enumerate(order)}
 
     dot = Diagram(format=format, graph_attr={"rankdir": rankdir, "fontname": FONT, "fontsize": "11"},
@@ -178,7 +184,9 @@ def draw_graph(root: Value, *, parameters=None, highlight: Highlight = None, ran
             kind, fill = "node", NODE_COLOR
         kinds.add(kind)
         label = _value_label(v, fill=fill, border=3 if v is root else 0, show_grad=show_grad,
-                             grads_computed=grads_computed, precision=precision)
+                             grads_computed=grads_computed, precision=precision,
+                             name=names.get(v, v.label) if names is not None else v.label,
+                             grad=grads.get(v, 0.0) if grads is not None else v.grad)
         dot.node(ids[v], label=label, shape="plain")
         if not v.is_leaf():
             op_id = ids[v] + "_op"

@@ -1,0 +1,179 @@
+"""Small synthetic datasets, pure Python, seeded: the same ``seed`` always gives the same data.
+
+Each ``make_*`` returns ``(X, y)``: ``X`` a list of samples, each a list of floats (the
+features), and ``y`` one target per sample: a class index 0..k-1 (an int) for
+classification, a float for regression. Samples come shuffled, so any slice of them is a
+fair mix of the classes.
+
+=================  =========  =======================================================
+dataset            features   task
+=================  =========  =======================================================
+make_moons         2          two interleaving half circles, classes 0 and 1
+make_circles       2          a small circle inside a big one, classes 0 (outer) and 1
+make_spirals       2          ``n_classes`` interleaved spiral arms, classes 0..k-1
+make_polynomial    1          y = polynomial(x) + noise: regression, made to overfit
+=================  =========  =======================================================
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from numbers import Real
+from typing import Sequence
+
+
+def _check_count(name: str, value: object, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"Invalid {name}: {value!r} (must be a whole number >= {minimum}).")
+    return value
+
+
+def _check_noise(noise: object) -> float:
+    if isinstance(noise, bool) or not isinstance(noise, Real) or not noise >= 0.0 or math.isinf(noise):
+        raise ValueError(f"Invalid noise: {noise!r} (must be a finite number >= 0; it is a standard deviation).")
+    return float(noise)
+
+
+def _linspace(start: float, stop: float, n: int) -> list[float]:
+    """n evenly spaced points from start to stop, both included (one point: start)."""
+    if n == 1:
+        return [start]
+    return [start + (stop - start) * i / (n - 1) for i in range(n)]
+
+
+def _shuffled(X: list[list[float]], y: list, rng: random.Random) -> tuple[list[list[float]], list]:
+    order = list(range(len(X)))
+    rng.shuffle(order)
+    return [X[i] for i in order], [y[i] for i in order]
+
+
+def make_moons(n_samples: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[list[list[float]], list[int]]:
+    """Two interleaving half circles, as scikit-learn's ``make_moons``.
+
+    Class 0 (``n_samples // 2`` rounded up): (cos t, sin t) for t in [0, π].
+    Class 1 (the rest): (1 - cos t, 1/2 - sin t) for t in [0, π].
+    Gaussian noise with standard deviation ``noise`` is added to both coordinates.
+    Not linearly separable: a classic first task for a small MLP.
+
+    >>> X, y = make_moons(4, noise=0.0)
+    >>> len(X), sorted(y)
+    (4, [0, 0, 1, 1])
+    """
+    n_samples = _check_count("n_samples", n_samples, 2)
+    noise = _check_noise(noise)
+    rng = random.Random(seed)
+    n_outer = n_samples - n_samples // 2
+    n_inner = n_samples // 2
+    X = [[math.cos(t), math.sin(t)] for t in _linspace(0.0, math.pi, n_outer)]
+    X += [[1.0 - math.cos(t), 0.5 - math.sin(t)] for t in _linspace(0.0, math.pi, n_inner)]
+    y = [0] * n_outer + [1] * n_inner
+    X = [[a + rng.gauss(0.0, noise), b + rng.gauss(0.0, noise)] for a, b in X]
+    return _shuffled(X, y, rng)
+
+
+def make_circles(n_samples: int = 100, noise: float = 0.05, factor: float = 0.5,
+                 seed: int = 0) -> tuple[list[list[float]], list[int]]:
+    """A circle of radius ``factor`` (class 1) inside the unit circle (class 0).
+
+    As scikit-learn's ``make_circles``: the points are evenly spaced in angle, then Gaussian
+    noise of standard deviation ``noise`` is added. Separable by radius, not by any line.
+
+    >>> X, y = make_circles(8, noise=0.0, factor=0.5)
+    >>> sorted(round(math.hypot(a, b), 6) for a, b in X)
+    [0.5, 0.5, 0.5, 0.5, 1.0, 1.0, 1.0, 1.0]
+    """
+    n_samples = _check_count("n_samples", n_samples, 2)
+    noise = _check_noise(noise)
+    if isinstance(factor, bool) or not isinstance(factor, Real) or not 0.0 < factor < 1.0:
+        raise ValueError(f"Invalid factor: {factor!r} (the inner radius must be between 0 and 1, exclusive).")
+    rng = random.Random(seed)
+    n_outer = n_samples - n_samples // 2
+    n_inner = n_samples // 2
+    X = []
+    for radius, n in ((1.0, n_outer), (float(factor), n_inner)):
+        X += [[radius * math.cos(2 * math.pi * i / n), radius * math.sin(2 * math.pi * i / n)] for i in range(n)]
+    y = [0] * n_outer + [1] * n_inner
+    X = [[a + rng.gauss(0.0, noise), b + rng.gauss(0.0, noise)] for a, b in X]
+    return _shuffled(X, y, rng)
+
+
+def make_spirals(n_samples: int = 150, n_classes: int = 3, noise: float = 0.2,
+                 seed: int = 0) -> tuple[list[list[float]], list[int]]:
+    """``n_classes`` spiral arms winding out from the origin (the CS231n spiral dataset).
+
+    Arm k has radius r going from 0 to 1 and angle θ = 4 (k + r) + noise (radians), so the
+    arms interleave; the point is (r sin θ, r cos θ). Noise here perturbs the angle, with
+    standard deviation ``noise``. ``n_samples`` is split as evenly as possible between the
+    classes (the first arms get one more when it does not divide).
+
+    >>> X, y = make_spirals(7, n_classes=3)
+    >>> [y.count(k) for k in range(3)]
+    [3, 2, 2]
+    """
+    n_classes = _check_count("n_classes", n_classes, 2)
+    n_samples = _check_count("n_samples", n_samples, n_classes)
+    noise = _check_noise(noise)
+    rng = random.Random(seed)
+    X: list[list[float]] = []
+    y: list[int] = []
+    for k in range(n_classes):
+        n = n_samples // n_classes + (1 if k < n_samples % n_classes else 0)
+        for r in _linspace(0.0, 1.0, n):
+            theta = 4.0 * (k + r) + rng.gauss(0.0, noise)
+            X.append([r * math.sin(theta), r * math.cos(theta)])
+            y.append(k)
+    return _shuffled(X, y, rng)
+
+
+def make_polynomial(n_samples: int = 20, degree: int = 3, noise: float = 0.2, seed: int = 0,
+                    coef: bool = False):
+    """A small, noisy 1-D regression task: y = Σ_k c_k x^k + noise, for x in [-1, 1].
+
+    Made for watching overfitting: with 20 noisy points, a big MLP can thread through every
+    one of them (training loss -> 0) while drifting away from the true curve in between
+    (validation loss goes up). The coefficients c_0..c_degree are drawn uniformly from
+    [-1, 1] by the seeded generator; x is drawn uniformly from [-1, 1]; the noise is Gaussian
+    with standard deviation ``noise``.
+
+    Returns ``(X, y)`` with ``X = [[x], ...]`` and ``y`` floats, or ``(X, y, coefficients)``
+    with ``coef=True`` (as scikit-learn's ``make_regression``), ``coefficients[k]`` being c_k,
+    so you can draw the true curve next to the model's.
+
+    >>> X, y, c = make_polynomial(5, degree=1, noise=0.0, coef=True)
+    >>> all(abs(t - (c[0] + c[1] * x)) < 1e-12 for (x,), t in zip(X, y))
+    True
+    """
+    n_samples = _check_count("n_samples", n_samples, 1)
+    degree = _check_count("degree", degree, 0)
+    noise = _check_noise(noise)
+    rng = random.Random(seed)
+    coefficients = [rng.uniform(-1.0, 1.0) for _ in range(degree + 1)]
+    X = [[rng.uniform(-1.0, 1.0)] for _ in range(n_samples)]
+    y = [polynomial(coefficients, x) + rng.gauss(0.0, noise) for (x,) in X]
+    return (X, y, coefficients) if coef else (X, y)
+
+
+def polynomial(coefficients: Sequence[float], x: float) -> float:
+    """Σ_k c_k x^k, evaluated by Horner's rule: (((c_n x + c_{n-1}) x + ...) x + c_0)."""
+    result = 0.0
+    for c in reversed(coefficients):
+        result = result * x + c
+    return result
+
+
+def to_signed_labels(y: Sequence[int]) -> list[int]:
+    """Map 0/1 class labels to -1/+1 (0 -> -1, 1 -> +1), the labels ``hinge_loss`` expects.
+
+    >>> to_signed_labels([0, 1, 1])
+    [-1, 1, 1]
+    """
+    signed = []
+    for i, label in enumerate(y):
+        if isinstance(label, bool) or label not in (0, 1):
+            raise ValueError(
+                f"to_signed_labels needs 0/1 labels, but label {i} is {label!r}. "
+                "Multi-class labels have no -1/+1 form; use cross_entropy for them."
+            )
+        signed.append(2 * int(label) - 1)
+    return signed

@@ -1,0 +1,31 @@
+"""2-D test functions for optimizers, and a registry to find them by name.
+
+>>> f = get("rosenbrock")
+>>> f.minima, f(1.0, 1.0), f.gradient(0.0, 0.0)
+([(1.0, 1.0)], 0.0, (-2.0, 0.0))
+>>> NAMES
+('quadratic', 'rosenbrock', 'beale', 'himmelblau', 'saddle', 'rastrigin')
+"""
+
+from __future__ import annotations
+
+from microopt.functions.base import Function2D
+from microopt.functions.landscapes import Beale, Himmelblau, Quadratic, Rastrigin, Rosenbrock, Saddle
+
+_CLASSES: dict[str, type[Function2D]] = {
+    cls.name: cls for cls in (Quadratic, Rosenbrock, Beale, Himmelblau, Saddle, Rastrigin)
+}
+NAMES: tuple[str, ...] = tuple(_CLASSES)
+ALL: tuple[Function2D, ...] = tuple(cls() for cls in _CLASSES.values())  # one of each, default settings
+
+
+def get(name: str, **params) -> Function2D:
+    """A new test function by name (any case), e.g. ``get("quadratic", condition=100)``."""
+    key = name.strip().lower() if isinstance(name, str) else name
+    if key not in _CLASSES:
+        raise ValueError(f"Unknown test function {name!r}; choose one of: {', '.join(NAMES)}.")
+    return _CLASSES[key](**params)
+
+
+__all__ = ["Function2D", "Quadratic", "Rosenbrock", "Beale", "Himmelblau", "Saddle", "Rastrigin",
+           "get", "NAMES", "ALL"]

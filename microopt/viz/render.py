@@ -84,6 +84,10 @@ class Diagram(graphviz.Digraph):
             raise RendererNotFoundError(_not_found_message()) from None
 
     def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+        # Show the diagram in its own format (draw_graph(format="png") shows a PNG), not in
+        # graphviz's global Jupyter format, which is always SVG unless changed.
+        if include is None:
+            include = ["image/svg+xml" if self.format == "svg" else f"image/{self.format}"]
         # A _repr_ that raises turns into a notebook cell error: show the reason as text instead.
         try:
             return super()._repr_mimebundle_(include, exclude, **kwargs)

@@ -1,0 +1,214 @@
+"""`LRScheduler`: the machinery every learning-rate schedule shares, in PyTorch's shape.
+
+A schedule is a rule for the learning rate at epoch e (an "epoch" here is one call to
+``scheduler.step()``, which may be once per batch or once per pass over the data)::
+
+    lr_e = rule(e, base_lr)            closed form: where the schedule is at epoch e
+    lr_e = rule'(lr_{e-1}, e)          recursive form: how one step changes the lr
+
+Like ``torch.optim.lr_scheduler``, the schedulers apply the *recursive* form in ``step()``:
+each step reads the optimizer's current ``group["lr"]`` and changes it. That is what lets two
+schedulers act on one optimizer, and what you see if you change an lr by hand mid-run. The
+closed form is there too (``closed_form_lr()``) so you can check one against the other.
+
+The life of a scheduler, step for step as in torch 2.13:
+
+1. Construction stores ``group["initial_lr"]`` (unless already there), copies those into
+   ``base_lrs``, and performs one initial step: ``last_epoch`` goes from -1 to 0 and the
+   optimizer holds the epoch-0 lr. ``get_last_lr()`` shows it.
+2. Each training step is ``optimizer.step()`` then ``scheduler.step()``: the update uses the lr
+   of the current epoch, then the scheduler moves on to the next epoch.
+
+Calling ``scheduler.step()`` before the first ``optimizer.step()`` skips the first lr of the
+schedule, so it warns (pytorch#20124). It reads ``optimizer._step_count``, which
+``Optimizer.step()`` increments, instead of wrapping ``optimizer.step`` as torch does.
+"""
+
+from __future__ import annotations
+
+import copy
+import warnings
+from typing import Any
+
+from microopt.optim.optimizer import Optimizer
+
+
+
+class LRScheduler:
+    """Base class: subclasses define ``get_lr()``, the lr of epoch ``last_epoch``.
+
+    Args:
+        optimizer: the optimizer whose ``param_groups[i]["lr"]`` this scheduler sets.
+        last_epoch: -1 (the default) starts the schedule. Any other value resumes it: the groups
+            must then hold ``initial_lr`` already, e.g. from ``optimizer.load_state_dict``.
+    """
+
+    _is_initial = False  # True only during the initial step of construction
+    # Attributes state_dict() leaves out: the optimizer is saved on its own, the flag is
+    # transient, and subclasses add what cannot be data (LambdaLR's functions).
+    _not_saved: tuple[str, ...] = ("optimizer", "_is_initial")
+
+    def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
+        self.optimizer = _check_optimizer(optimizer)
+        if last_epoch == -1:
+            for group in optimizer.param_groups:
+                group.setdefault("initial_lr", group["lr"])
+        else:
+            for i, group in enumerate(optimizer.param_groups):
+                if "initial_lr" not in group:
+                    raise KeyError(
+                        f"param_groups[{i}] has no 'initial_lr', but last_epoch={last_epoch!r} "
+                        "resumes a schedule. Load the optimizer's state_dict first, or use "
+                        "last_epoch=-1 to start a new schedule."
+                    )
+        self.base_lrs: list[float] = [group["initial_lr"] for group in optimizer.param_groups]
+        self.last_epoch = last_epoch
+        self._optimizer_steps_at_start = getattr(optimizer, "_step_count", 0)
+        self._initial_step()
+
+    def _initial_step(self) -> None:
+        """Start counting and move to the first epoch (``last_epoch`` -1 -> 0)."""
+        self._step_count = 0
+        self._is_initial = True
+        try:
+            self.step()
+        finally:
+            self._is_initial = False
+
+    # ------------------------------------------------------------------ the schedule
+    def get_lr(self) -> list[float]:
+        """The lr of each group at epoch ``last_epoch``, computed by the recursive rule.
+
+        Called by ``step()`` after it has advanced ``last_epoch``. Recursive rules read the
+        current ``group["lr"]``, so calling this yourself can give the *next* lr, not the
+        current one: to read the current lr, use ``get_last_lr()``.
+        """
+        raise NotImplementedError(f"{type(self).__name__} must define get_lr().")
+
+    def closed_form_lr(self) -> list[float]:
+        """The lr of each group at epoch ``last_epoch``, computed from ``base_lrs`` alone.
+
+        Schedulers whose ``get_lr()`` is recursive override this; for the others the two agree.
+        """
+        return self.get_lr()
+
+    def step(self) -> None:
+        """Move to the next epoch and set each group's lr. Call it after ``optimizer.step()``."""
+        if self._step_count == 1 and self._optimizer_not_stepped():
+            warnings.warn(
+                "Detected call of `scheduler.step()` before `optimizer.step()`. Call them in the "
+                "opposite order, `optimizer.step()` then `scheduler.step()`, as in PyTorch 1.1.0 "
+                "and later: otherwise the first value of the learning rate schedule is skipped.",
+                UserWarning,
+                stacklevel=2,
+            )
+        self._step_count += 1
+        self.last_epoch += 1
+        self._set_lrs(self.get_lr())
+
+    def get_last_lr(self) -> list[float]:
+        """The lr of each group as this scheduler last set it."""
+        return list(self._last_lr)
+
+    def _set_lrs(self, lrs: list[float]) -> None:
+        for group, lr in zip(self.optimizer.param_groups, lrs, strict=True):
+            group["lr"] = lr
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+
+    def _restart_at_epoch_zero(self) -> None:
+        """Jump to epoch 0 with the closed form; SequentialLR does this at its milestones."""
+        self.last_epoch = 0
+        self._set_lrs(self.closed_form_lr())
+
+    def _optimizer_not_stepped(self) -> bool:
+        return getattr(self.optimizer, "_step_count", 0) == self._optimizer_steps_at_start
+
+    # ------------------------------------------------------------------ saving and resuming
+    def state_dict(self) -> dict[str, Any]:
+        """Every attribute except the optimizer, as plain numbers, strings and lists.
+
+        ``json.dumps`` accepts it (an infinite ``best`` in ReduceLROnPlateau is written as
+        ``Infinity``, which Python's ``json`` reads back). Save the optimizer's state too.
+        """
+        return {key: copy.deepcopy(value) for key, value in self.__dict__.items()
+                if key not in self._not_saved}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore a state saved by ``state_dict()`` of a scheduler of the same kind."""
+        if not isinstance(state_dict, dict):
+            raise TypeError(
+                f"load_state_dict needs the dict returned by state_dict(), got "
+                f"{type(state_dict).__name__}: {state_dict!r}."
+            )
+        unknown = sorted(set(state_dict) - set(self.__dict__))
+        if unknown:
+            raise ValueError(
+                f"state_dict has keys {unknown} that {type(self).__name__} does not use. "
+                "Was it saved from another kind of scheduler?"
+            )
+        self.__dict__.update(copy.deepcopy(state_dict))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(last_epoch={self.last_epoch}, lr={self._last_lr})"
+
+
+# ---------------------------------------------------------------------- argument checks
+def _check_optimizer(optimizer: object) -> Optimizer:
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(
+            f"{type(optimizer).__name__} is not an Optimizer: a scheduler needs a "
+            f"microopt.optim optimizer, e.g. SGD(params, lr=0.1), got {optimizer!r}."
+        )
+    return optimizer
+
+
+def _check_positive_int(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"Invalid {name}: {value!r} (must be an integer >= 1)")
+    return value
+
+
+def _check_non_negative_int(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"Invalid {name}: {value!r} (must be an integer >= 0)")
+    return value
+
+
+def _check_gamma(gamma: object) -> float:
+    if isinstance(gamma, bool) or not isinstance(gamma, (int, float)) or not gamma > 0:
+        raise ValueError(
+            f"Invalid gamma: {gamma!r} (must be > 0; the lr is multiplied by it, so use a "
+            "value below 1 to decay, e.g. 0.1)"
+        )
+    return gamma
+
+
+def _check_increasing(name: str, milestones: object, *, strictly: bool,
+                      minimum: int) -> list[int]:
+    """Milestones: a list of integers >= minimum, in increasing order."""
+    milestones = list(milestones)
+    for m in milestones:
+        if isinstance(m, bool) or not isinstance(m, int) or m < minimum:
+            raise ValueError(
+                f"Invalid {name}: {milestones!r} (every entry must be an integer >= {minimum})"
+            )
+    pairs = zip(milestones, milestones[1:])
+    if any(a >= b if strictly else a > b for a, b in pairs):
+        order = "strictly increasing" if strictly else "increasing"
+        raise ValueError(
+            f"Invalid {name}: {milestones!r} (must be {order}, e.g. {sorted(set(milestones))!r})"
+        )
+    return milestones
+
+
+def _per_group(name: str, value: Any, optimizer: Optimizer) -> list[Any]:
+    """One value per param group: a list is checked for length, a scalar is repeated."""
+    n = len(optimizer.param_groups)
+    if isinstance(value, (list, tuple)):
+        if len(value) != n:
+            raise ValueError(
+                f"{name} must have one value per param group: the optimizer has {n} groups, "
+                f"{name} has {len(value)} values: {list(value)!r}."
+            )
+        return list(value)
+    return [value] * n

@@ -1,0 +1,100 @@
+"""Multiplicative decay: the lr is multiplied by ``gamma`` at chosen epochs.
+
+StepLR decays every ``step_size`` epochs, MultiStepLR at listed milestones, ExponentialLR at
+every epoch. Each ``get_lr()`` is the recursive rule torch uses (it multiplies the current
+``group["lr"]``); ``closed_form_lr()`` is the formula you would write on paper.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from typing import Iterable
+
+from microopt.optim.lr_scheduler.base import (LRScheduler, _check_gamma, _check_increasing,
+                                              _check_positive_int)
+from microopt.optim.optimizer import Optimizer
+
+
+class StepLR(LRScheduler):
+    """Multiply the lr by ``gamma`` every ``step_size`` epochs.
+
+    Closed form:  lr_e = base_lr · γ^⌊e / step_size⌋
+    Recursive:    lr_e = lr_{e-1} · γ   if e > 0 and e mod step_size = 0,   else lr_{e-1}
+
+    Example, ``StepLR(SGD(params, lr=0.1), step_size=3, gamma=0.5)``, epochs 0, 1, 2, ...::
+
+        0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.025, ...
+    """
+
+    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1,
+                 last_epoch: int = -1) -> None:
+        self.step_size = _check_positive_int("step_size", step_size)
+        self.gamma = _check_gamma(gamma)
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        e = self.last_epoch
+        if e == 0 or e % self.step_size != 0:
+            return [group["lr"] for group in self.optimizer.param_groups]
+        return [group["lr"] * self.gamma for group in self.optimizer.param_groups]
+
+    def closed_form_lr(self) -> list[float]:
+        e = self.last_epoch
+        return [base_lr * self.gamma ** (e // self.step_size) for base_lr in self.base_lrs]
+
+
+class MultiStepLR(LRScheduler):
+    """Multiply the lr by ``gamma`` each time the epoch reaches a milestone.
+
+    Closed form:  lr_e = base_lr · γ^(number of milestones ≤ e)
+    Recursive:    lr_e = lr_{e-1} · γ^(number of times e is listed in milestones)
+
+    A milestone listed twice decays twice, as in torch. Example,
+    ``MultiStepLR(SGD(params, lr=1.0), milestones=[2, 5], gamma=0.1)``, epochs 0, 1, 2, ...::
+
+        1.0, 1.0, 0.1, 0.1, 0.1, 0.01, 0.01, ...
+    """
+
+    def __init__(self, optimizer: Optimizer, milestones: Iterable[int], gamma: float = 0.1,
+                 last_epoch: int = -1) -> None:
+        # torch keeps a Counter; a sorted list says the same and survives json.dumps
+        self.milestones = _check_increasing("milestones", milestones, strictly=False,
+                                            minimum=0)
+        self.gamma = _check_gamma(gamma)
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        hits = self.milestones.count(self.last_epoch)
+        if hits == 0:
+            return [group["lr"] for group in self.optimizer.param_groups]
+        return [group["lr"] * self.gamma ** hits for group in self.optimizer.param_groups]
+
+    def closed_form_lr(self) -> list[float]:
+        passed = bisect_right(self.milestones, self.last_epoch)
+        return [base_lr * self.gamma ** passed for base_lr in self.base_lrs]
+
+
+class ExponentialLR(LRScheduler):
+    """Multiply the lr by ``gamma`` every epoch.
+
+    Closed form:  lr_e = base_lr · γ^e
+    Recursive:    lr_e = lr_{e-1} · γ
+
+    Example, ``ExponentialLR(SGD(params, lr=1.0), gamma=0.5)``, epochs 0, 1, 2, ...::
+
+        1.0, 0.5, 0.25, 0.125, 0.0625, ...
+    """
+
+    def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
+        self.gamma = _check_gamma(gamma)
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        # The initial step keeps the lr: it is base_lr at epoch 0, and a resumed run's
+        # optimizer already holds the lr of its last epoch.
+        if self._is_initial:
+            return [group["lr"] for group in self.optimizer.param_groups]
+        return [group["lr"] * self.gamma for group in self.optimizer.param_groups]
+
+    def closed_form_lr(self) -> list[float]:
+        return [base_lr * self.gamma ** self.last_epoch for base_lr in self.base_lrs]

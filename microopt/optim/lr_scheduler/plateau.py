@@ -1,0 +1,139 @@
+"""ReduceLROnPlateau: cut the lr when a monitored metric stops improving.
+
+Unlike the other schedulers it follows no fixed formula in the epoch: it reacts to the metric
+you pass to ``step(metric)``, usually the validation loss.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from microopt.engine.value import Value
+from microopt.optim.lr_scheduler.base import (LRScheduler, _check_non_negative_int,
+                                              _check_optimizer, _per_group)
+from microopt.optim.optimizer import Optimizer
+
+
+class ReduceLROnPlateau(LRScheduler):
+    """Multiply the lr by ``factor`` once the metric has not improved for ``patience`` epochs.
+
+    Each ``step(metric)``:
+
+    1. "Better" means beating the best metric so far by more than ``threshold``:
+
+           mode="min", threshold_mode="rel":   metric < best · (1 - threshold)
+           mode="min", threshold_mode="abs":   metric < best - threshold
+           mode="max", threshold_mode="rel":   metric > best · (1 + threshold)
+           mode="max", threshold_mode="abs":   metric > best + threshold
+
+       A better metric becomes ``best`` and resets ``num_bad_epochs`` to 0; any other metric
+       adds one bad epoch. ``best`` starts at +inf (min) or -inf (max), so epoch 1 is better.
+    2. During a cooldown (``cooldown`` epochs after each reduction) bad epochs do not count.
+    3. When ``num_bad_epochs > patience``:  lr ← max(lr · factor, min_lr), for each group,
+       skipped when it would change the lr by ``eps`` or less; then the cooldown starts and
+       ``num_bad_epochs`` returns to 0.
+
+    Example, lr 1.0, ``factor=0.5, patience=1``, metrics 5, 4, 4, 4, 4, 3, 3, 3::
+
+        bad epochs  0    0    1    2→0  1    0    1    2→0
+        lr after    1.0  1.0  1.0  0.5  0.5  0.5  0.5  0.25
+
+    A metric that never beats the threshold counts as bad, so a NaN loss counts as bad too.
+    The epoch counter ``last_epoch`` starts at 0 and there is no initial step: the lr right
+    after construction is the optimizer's own.
+    """
+
+    def __init__(self, optimizer: Optimizer, mode: str = "min", factor: float = 0.1,
+                 patience: int = 10, threshold: float = 1e-4, threshold_mode: str = "rel",
+                 cooldown: int = 0, min_lr: float | list[float] = 0, eps: float = 1e-8) -> None:
+        if not factor < 1.0:
+            raise ValueError(f"Factor should be < 1.0, got factor={factor!r}: new_lr = lr * factor")
+        if not factor >= 0.0:
+            raise ValueError(f"Invalid factor: {factor!r} (must be >= 0; new_lr = lr * factor)")
+        self.factor = factor
+        self.optimizer = _check_optimizer(optimizer)
+        # A scalar min_lr also covers groups added later; a list is fixed to the groups now.
+        self.default_min_lr = None if isinstance(min_lr, (list, tuple)) else min_lr
+        self.min_lrs = _per_group("min_lr", min_lr, optimizer)
+        self.patience = _check_non_negative_int("patience", patience)
+        self.cooldown = _check_non_negative_int("cooldown", cooldown)
+        for name, value in (("threshold", threshold), ("eps", eps)):
+            if not value >= 0:
+                raise ValueError(f"Invalid {name}: {value!r} (must be >= 0)")
+        self.eps = eps
+        self.last_epoch = 0
+        self._last_lr = [group["lr"] for group in optimizer.param_groups]
+        self._init_is_better(mode, threshold, threshold_mode)
+        self._reset()
+
+    def _init_is_better(self, mode: str, threshold: float, threshold_mode: str) -> None:
+        if mode not in ("min", "max"):
+            raise ValueError(f"mode {mode!r} is unknown! Use 'min' (e.g. a loss) or 'max' "
+                             "(e.g. an accuracy).")
+        if threshold_mode not in ("rel", "abs"):
+            raise ValueError(f"threshold mode {threshold_mode!r} is unknown! Use 'rel' or 'abs'.")
+        self.mode = mode
+        self.threshold = threshold
+        self.threshold_mode = threshold_mode
+        self.mode_worse = math.inf if mode == "min" else -math.inf
+
+    def _reset(self) -> None:
+        self.best = self.mode_worse
+        self.cooldown_counter = 0
+        self.num_bad_epochs = 0
+
+    def is_better(self, metric: float, best: float) -> bool:
+        """Step 1 of the class docstring: does ``metric`` beat ``best`` by more than the threshold?"""
+        if self.mode == "min" and self.threshold_mode == "rel":
+            return metric < best * (1.0 - self.threshold)
+        if self.mode == "min":
+            return metric < best - self.threshold
+        if self.threshold_mode == "rel":
+            return metric > best * (self.threshold + 1.0)
+        return metric > best + self.threshold
+
+    @property
+    def in_cooldown(self) -> bool:
+        return self.cooldown_counter > 0
+
+    def step(self, metrics: float | Value) -> None:  # type: ignore[override]
+        """One epoch: compare ``metrics`` (a number or a Value) with the best so far."""
+        current = float(metrics.data if isinstance(metrics, Value) else metrics)
+        self.last_epoch += 1
+
+        if self.is_better(current, self.best):
+            self.best = current
+            self.num_bad_epochs = 0
+        else:
+            self.num_bad_epochs += 1
+
+        if self.in_cooldown:
+            self.cooldown_counter -= 1
+            self.num_bad_epochs = 0  # bad epochs right after a reduction do not count
+
+        if self.num_bad_epochs > self.patience:
+            self._reduce_lr()
+            self.cooldown_counter = self.cooldown
+            self.num_bad_epochs = 0
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+
+    def _reduce_lr(self) -> None:
+        groups = self.optimizer.param_groups
+        if len(groups) != len(self.min_lrs):
+            if self.default_min_lr is None:
+                raise RuntimeError(
+                    f"The optimizer has {len(groups)} param groups but ReduceLROnPlateau was "
+                    f"built for {len(self.min_lrs)} (a param group was added since). Set "
+                    "scheduler.min_lrs to one value per group."
+                )
+            self.min_lrs = [self.default_min_lr] * len(groups)
+        for group, min_lr in zip(groups, self.min_lrs, strict=True):
+            old_lr = float(group["lr"])
+            new_lr = max(old_lr * self.factor, min_lr)
+            if old_lr - new_lr > self.eps:
+                group["lr"] = new_lr
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        super().load_state_dict(state_dict)
+        self._init_is_better(self.mode, self.threshold, self.threshold_mode)

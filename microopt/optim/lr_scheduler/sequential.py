@@ -1,0 +1,117 @@
+"""SequentialLR: run one scheduler, then the next from its epoch 0, at chosen milestones.
+
+The common use is a warmup followed by a decay::
+
+    warmup = LinearLR(opt, start_factor=0.1, total_iters=5)
+    decay = CosineAnnealingLR(opt, T_max=95)
+    scheduler = SequentialLR(opt, [warmup, decay], milestones=[5])
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from typing import Any
+
+from microopt.optim.lr_scheduler.base import LRScheduler, _check_increasing, _check_optimizer
+from microopt.optim.lr_scheduler.plateau import ReduceLROnPlateau
+from microopt.optim.optimizer import Optimizer
+
+
+class SequentialLR(LRScheduler):
+    """Hand the optimizer from one scheduler to the next at each milestone.
+
+    With schedulers S_0, ..., S_n and milestones m_1 < ... < m_n, epoch e belongs to S_k where
+    k = number of milestones ≤ e. At e = m_k, S_k restarts at its own epoch 0 from its closed
+    form (``base_lr`` times its epoch-0 factor); between milestones the active scheduler steps
+    as usual. Example, lr 0.1, ``[LinearLR(start_factor=0.5, total_iters=2),
+    ExponentialLR(gamma=0.5)]`` with ``milestones=[3]``::
+
+        epoch   0     1      2    3    4     5
+        lr      0.05  0.075  0.1  0.1  0.05  0.025
+
+    Construction undoes the initial step each scheduler took when it was built (the lr goes
+    back to ``initial_lr``), then lets only S_0 take its initial step, as torch does.
+    """
+
+    def __init__(self, optimizer: Optimizer, schedulers: list[LRScheduler],
+                 milestones: list[int], last_epoch: int = -1) -> None:
+        _check_optimizer(optimizer)
+        _check_schedulers(optimizer, schedulers)
+        if len(milestones) != len(schedulers) - 1:
+            raise ValueError(
+                "Sequential Schedulers expects number of schedulers provided to be one more "
+                f"than the number of milestone points, but got number of schedulers "
+                f"{len(schedulers)} and the number of milestones to be equal to "
+                f"{len(milestones)}: milestones={list(milestones)!r}"
+            )
+        self._schedulers = list(schedulers)
+        self._milestones = _check_increasing("milestones", milestones, strictly=True, minimum=1)
+        self.last_epoch = last_epoch + 1
+        self.optimizer = optimizer
+
+        for group in optimizer.param_groups:
+            group["lr"] = group["initial_lr"]
+        for scheduler in self._schedulers:
+            scheduler.last_epoch -= 1  # undo the initial step of its construction
+        first = self._schedulers[bisect_right(self._milestones, 0)]
+        first._initial_step()
+        self._last_lr = first.get_last_lr()
+
+    def step(self) -> None:
+        """Advance one epoch: restart the next scheduler at a milestone, else step the active one."""
+        self.last_epoch += 1
+        k = bisect_right(self._milestones, self.last_epoch)
+        scheduler = self._schedulers[k]
+        if k > 0 and self._milestones[k - 1] == self.last_epoch:
+            scheduler._restart_at_epoch_zero()
+        else:
+            scheduler.step()
+        self._last_lr = scheduler.get_last_lr()
+
+    _not_saved = (*LRScheduler._not_saved, "_schedulers")
+
+    def state_dict(self) -> dict[str, Any]:
+        """Its own counters, plus each scheduler's state_dict under ``_schedulers``."""
+        state = super().state_dict()
+        state["_schedulers"] = [scheduler.state_dict() for scheduler in self._schedulers]
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        state = dict(state_dict)
+        saved = state.pop("_schedulers")
+        super().load_state_dict(state)
+        if len(saved) != len(self._schedulers):
+            raise ValueError(
+                f"state_dict holds {len(saved)} schedulers, this SequentialLR has "
+                f"{len(self._schedulers)}. Build it with the same schedulers before loading."
+            )
+        for scheduler, scheduler_state in zip(self._schedulers, saved, strict=True):
+            scheduler.load_state_dict(scheduler_state)
+
+
+def _check_schedulers(optimizer: Optimizer, schedulers: list[LRScheduler]) -> None:
+    if len(schedulers) < 1:
+        raise ValueError("SequentialLR expects at least one scheduler, but got no scheduler.")
+    for i, scheduler in enumerate(schedulers):
+        if not isinstance(scheduler, LRScheduler):
+            raise TypeError(
+                f"SequentialLR: schedulers[{i}] is not a scheduler: "
+                f"{type(scheduler).__name__}: {scheduler!r}."
+            )
+        if isinstance(scheduler, ReduceLROnPlateau):
+            raise ValueError(
+                "SequentialLR does not support `ReduceLROnPlateau` scheduler as it requires "
+                "additional kwargs to be specified when calling `step`, but got one at index "
+                f"{i} in the given schedulers sequence."
+            )
+        if isinstance(scheduler, SequentialLR):
+            raise ValueError(
+                f"SequentialLR: schedulers[{i}] is itself a SequentialLR, which cannot restart "
+                "at a milestone. List its schedulers and milestones in this one instead."
+            )
+        if scheduler.optimizer is not optimizer:
+            raise ValueError(
+                "SequentialLR expects all schedulers to belong to the same optimizer, but got "
+                f"scheduler {type(scheduler).__name__} at index {i} with another optimizer. "
+                "Build every scheduler on the optimizer you pass to SequentialLR."
+            )

@@ -1,0 +1,61 @@
+"""The `microopt` command as a whole: help for every subcommand, `python -m microopt`, exit statuses."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from microopt.cli.main import build_parser, main
+
+
+def subcommands() -> list[str]:
+    parser = build_parser()
+    return list(parser._subparsers._group_actions[0].choices)
+
+
+def test_help_lists_every_subcommand(capsys):
+    assert main(["--help"]) == 0
+    printed = capsys.readouterr().out
+    for name in subcommands():
+        assert name in printed
+
+
+@pytest.mark.parametrize("name", subcommands())
+def test_every_subcommand_has_help(name, capsys):
+    assert main([name, "--help"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith(f"usage: microopt {name}")
+
+
+def test_no_subcommand_is_an_error(capsys):
+    assert main([]) == 2
+    assert "the following arguments are required: SUBCOMMAND" in capsys.readouterr().err
+
+
+def test_unknown_subcommand_lists_the_valid_ones(capsys):
+    assert main(["fly"]) == 2
+    err = capsys.readouterr().err
+    assert "invalid choice: 'fly'" in err and "graph" in err
+
+
+def test_version(capsys):
+    from microopt import __version__
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"microopt {__version__}"
+
+
+def test_python_dash_m_microopt_help():
+    result = subprocess.run([sys.executable, "-m", "microopt", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0
+    assert result.stdout.startswith("usage: microopt ")
+    for name in subcommands():
+        assert name in result.stdout
+
+
+def test_python_dash_m_microopt_bad_argument_exits_2():
+    result = subprocess.run([sys.executable, "-m", "microopt", "graph"], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1].startswith("microopt graph: error:")

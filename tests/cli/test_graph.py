@@ -264,3 +264,13 @@ def test_importing_the_graph_module_loads_no_graphviz():
             "print(sorted(m for m in ('graphviz', 'matplotlib') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_given_grads_and_names_replace_the_values_own():
+    # The backprop step-through shows running gradients and its own node names.
+    x, w, b, out = neuron()
+    mid = out.parents[0]
+    source = draw_graph(out, grads={out: 1.0, mid: 0.5966}, names={mid: "n4"}).source
+    assert "<B>n4</B></TD><TD>data -0.7500</TD><TD>grad 0.5966</TD>" in source
+    assert "<B>x</B></TD><TD>data 2.0000</TD><TD>grad 0.0000</TD>" in source  # missing from grads: 0
+    assert "call backward()" not in source

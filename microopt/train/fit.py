@@ -1,0 +1,235 @@
+"""`fit`: the training loop, written once, with everything a course asks of it.
+
+Each step is the five lines every PyTorch tutorial shows::
+
+    optimizer.zero_grad()                       # gradients accumulate, so reset them
+    loss = loss_fn([model(x) for x in X_batch], y_batch) + penalty
+    loss.backward()                             # dloss/dθ for every parameter θ
+    optimizer.step()                            # θ ← θ - lr · (the optimizer's direction)
+    scheduler.step()                            # the lr of the next step
+
+and ``fit`` adds around them what you would otherwise write by hand: minibatches in a
+seeded order, L1/L2 penalties, gradient clipping, validation after each epoch, a record of
+every step and epoch (``History``), a progress bar, and a stop with a clear message when
+the loss diverges.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable, Sequence
+
+from microopt.data import Minibatches
+from microopt.optim import clip_grad_norm_, l1_penalty, l2_penalty
+from microopt.train.divergence import (DEFAULT_DIVERGENCE_FACTOR, DivergenceError,
+                                       check_divergence_factor, divergence_reason)
+from microopt.train.history import History
+from microopt.train.objective import Objective, _evaluate, check_dataset, resolve_loss
+from microopt.train.progress import ProgressBar
+
+
+def fit(model, optimizer, train_data: tuple[Sequence, Sequence], *, epochs: int | None = None,
+        steps: int | None = None, batch_size: int | None = None, loss: str | Callable = "auto",
+        scheduler=None, scheduler_interval: str = "step", l1: float = 0.0, l2: float = 0.0,
+        clip_grad_norm: float | None = None, val_data: tuple[Sequence, Sequence] | None = None,
+        seed: int = 0, shuffle: bool = True, progress: bool = True,
+        callbacks: Sequence[Callable[[dict], bool | None]] = (),
+        divergence_factor: float | None = DEFAULT_DIVERGENCE_FACTOR,
+        history: History | None = None) -> History:
+    """Train ``model`` with ``optimizer`` on ``train_data = (X, y)``; return the ``History``.
+
+    Args:
+        epochs: passes over the training data. ``steps``: stop after this many optimizer
+            steps (possibly mid-epoch). Give either or both; both count from the start of the
+            run, so with ``history=`` the same call finishes an interrupted run.
+        batch_size: samples per step; None (the default) uses them all, which is plain
+            gradient descent. Batches follow ``microopt.data.Minibatches(seed=seed)``: each
+            epoch's order depends only on the seed and the epoch number.
+        loss: ``"auto"``, ``"mse"``, ``"hinge"``, ``"bce"``, ``"cross_entropy"`` or a function
+            ``loss(outputs, targets) -> Value`` (see ``microopt.train.objective``).
+        scheduler: a ``microopt.optim.lr_scheduler`` scheduler, stepped after every optimizer
+            step (``scheduler_interval="step"``, the default) or after every epoch
+            (``"epoch"``). ``ReduceLROnPlateau`` is always stepped once per epoch, with the
+            validation loss, or the training loss when there is no ``val_data``.
+        l1, l2: penalty strengths: the loss minimized is
+            ``loss + l1 · Σ|θ| + (l2 / 2) · Σθ²`` (``microopt.optim.l1_penalty``, ``l2_penalty``).
+        clip_grad_norm: rescale the gradients so their L2 norm is at most this (before the step).
+        val_data: ``(X, y)`` evaluated after every epoch.
+        callbacks: functions called with each epoch's record after the epoch; one returning
+            True stops training (early stopping), and ``history.stop_reason`` says so.
+        divergence_factor: stop with ``DivergenceError`` when the loss exceeds this many times
+            the first loss of the run (None: only when it becomes NaN or infinite).
+        history: the ``History`` of an earlier, interrupted call (from ``load_checkpoint``):
+            training continues exactly where it stopped. Needs the same seed and batch size.
+        progress: show a ``tqdm.auto`` bar (also off with the environment ``TQDM_DISABLE=1``).
+
+    Raises ``DivergenceError`` (with ``.history``, the records so far) when the loss diverges.
+    """
+    X, y = check_dataset(train_data, "train_data")
+    val = check_dataset(val_data, "val_data") if val_data is not None else None
+    epochs, steps = _check_length(epochs, steps)
+    batch_size = len(X) if batch_size is None else _check_positive_int("batch_size", batch_size)
+    batches = Minibatches(X, y, min(batch_size, len(X)), shuffle=shuffle and batch_size < len(X), seed=seed)
+    if scheduler_interval not in ("step", "epoch"):
+        raise ValueError(f"Invalid scheduler_interval: {scheduler_interval!r} (must be 'step' or 'epoch').")
+    for name, strength in (("l1", l1), ("l2", l2)):
+        if isinstance(strength, bool) or not isinstance(strength, (int, float)) or not strength >= 0:
+            raise ValueError(f"Invalid {name}: {strength!r} (must be >= 0; 0 means no penalty).")
+    if clip_grad_norm is not None and not (isinstance(clip_grad_norm, (int, float)) and clip_grad_norm > 0):
+        raise ValueError(f"Invalid clip_grad_norm: {clip_grad_norm!r} (must be > 0, or None for no clipping).")
+    divergence_factor = check_divergence_factor(divergence_factor)
+    objective = resolve_loss(loss, model, X, y)
+
+    config = {"seed": seed, "batch_size": batches.batch_size, "shuffle": batches.shuffle,
+              "num_samples": len(X), "steps_per_epoch": len(batches), "loss": objective.name}
+    history = _start_or_resume(history, config)
+    run = _Run(model, optimizer, objective, scheduler, scheduler_interval, l1, l2, clip_grad_norm,
+               divergence_factor, callbacks, history)
+    total = min(epochs * len(batches) if epochs is not None else math.inf,
+                steps if steps is not None else math.inf)
+    bar = ProgressBar(total, initial=history.num_steps, enabled=progress)
+    try:
+        while history.num_steps < total:
+            epoch, position = divmod(history.num_steps, len(batches))
+            order = batches.order(epoch)
+            for start in range(position * batches.batch_size, len(X), batches.batch_size):
+                if history.num_steps >= total:
+                    break
+                batch = order[start:start + batches.batch_size]
+                record = run.step(epoch, [X[i] for i in batch], [y[i] for i in batch])
+                bar.update(loss=record["loss"], lr=record["lr"])
+            else:
+                if run.end_epoch(epoch, val, batches.batch_size, len(X)):
+                    break
+    finally:
+        bar.close()
+    return history
+
+
+class _Run:
+    """The state of one call to ``fit``: what each step and each epoch end needs."""
+
+    def __init__(self, model, optimizer, objective: Objective, scheduler, scheduler_interval: str,
+                 l1: float, l2: float, clip_grad_norm: float | None, divergence_factor: float | None,
+                 callbacks: Sequence[Callable[[dict], bool | None]], history: History) -> None:
+        self.model, self.optimizer, self.objective, self.history = model, optimizer, objective, history
+        self.params = model.parameters()
+        self.l1, self.l2, self.clip_grad_norm = l1, l2, clip_grad_norm
+        self.divergence_factor = divergence_factor
+        self.callbacks = list(callbacks)
+        self.scheduler = scheduler
+        self.plateau = scheduler is not None and _is_plateau(scheduler)
+        self.step_scheduler_per_step = scheduler is not None and not self.plateau and scheduler_interval == "step"
+        self.step_scheduler_per_epoch = scheduler is not None and not self.plateau and scheduler_interval == "epoch"
+
+    def step(self, epoch: int, X_batch: list, y_batch: list) -> dict:
+        """One optimizer step on one minibatch; returns (and records) its step record."""
+        step, lr = self.history.num_steps, self.optimizer.param_groups[0]["lr"]
+        self.optimizer.zero_grad()
+        try:
+            outputs = [self.model(x) for x in X_batch]
+            data_loss = self.objective(outputs, y_batch)
+            objective = data_loss
+            if self.l1:
+                objective = objective + l1_penalty(self.params, self.l1)
+            if self.l2:
+                objective = objective + l2_penalty(self.params, self.l2)
+        except OverflowError as err:
+            raise self._diverged(f"a number overflowed in the forward pass ({err})", step, epoch, lr) from err
+        first = self.history.steps[0] if self.history.steps else None
+        first_objective = objective.data if first is None else first["loss"] + first["penalty"]
+        reason = divergence_reason(objective.data, first_objective, self.divergence_factor)
+        if reason is not None:
+            raise self._diverged(reason, step, epoch, lr, objective.data)
+
+        objective.backward()
+        grad_norm = math.sqrt(math.fsum(p.grad * p.grad for p in self.params))
+        if self.clip_grad_norm is not None:
+            clip_grad_norm_(self.params, self.clip_grad_norm)
+        self.optimizer.step()
+        if self.step_scheduler_per_step:
+            self.scheduler.step()
+
+        record = {"step": step, "epoch": epoch, "loss": data_loss.data,
+                  "penalty": objective.data - data_loss.data, "lr": lr, "grad_norm": grad_norm,
+                  "accuracy": self.objective.accuracy(outputs, y_batch)}
+        self.history.steps.append(record)
+        return record
+
+    def end_epoch(self, epoch: int, val: tuple[list, list] | None, batch_size: int, num_samples: int) -> bool:
+        """Validate, step epoch-level schedulers, record the epoch, run callbacks.
+
+        Returns True when a callback asked to stop.
+        """
+        records = [r for r in self.history.steps if r["epoch"] == epoch]
+        # Batch b holds batch_size samples, except the last, which holds what is left.
+        sizes = [min(batch_size, num_samples - b * batch_size) for b in range(len(records))]
+        train_loss = math.fsum(r["loss"] * n for r, n in zip(records, sizes)) / num_samples
+        train_accuracy = None
+        if self.objective.is_classification:
+            train_accuracy = math.fsum(r["accuracy"] * n for r, n in zip(records, sizes)) / num_samples
+        val_result = _evaluate(self.model, self.objective, *val) if val is not None else None
+        val_loss = val_result["loss"] if val_result else None
+
+        if self.plateau:
+            self.scheduler.step(val_loss if val_loss is not None else train_loss)
+        elif self.step_scheduler_per_epoch:
+            self.scheduler.step()
+        record = {"epoch": epoch, "train_loss": train_loss, "train_accuracy": train_accuracy,
+                  "val_loss": val_loss, "val_accuracy": val_result["accuracy"] if val_result else None,
+                  "lr": records[-1]["lr"]}
+        self.history.epochs.append(record)
+        answers = [callback(record) for callback in self.callbacks]  # every callback sees every epoch
+        if any(answer is True for answer in answers):
+            self.history.stop_reason = "callback"
+            return True
+        return False
+
+    def _diverged(self, reason: str, step: int, epoch: int, lr: float, loss: float = math.inf) -> DivergenceError:
+        self.history.stop_reason = "diverged"
+        return DivergenceError(reason, step=step, epoch=epoch, lr=lr, loss=loss, history=self.history)
+
+
+def _is_plateau(scheduler) -> bool:
+    from microopt.optim.lr_scheduler import ReduceLROnPlateau
+
+    return isinstance(scheduler, ReduceLROnPlateau)
+
+
+def _start_or_resume(history: History | None, config: dict) -> History:
+    """A new History, or the given one after checking it was recorded with the same settings."""
+    if history is None:
+        return History(config=config)
+    if not isinstance(history, History):
+        raise TypeError(f"history must be a History (from fit or load_checkpoint), got {type(history).__name__}.")
+    different = {k: (history.config.get(k), v) for k, v in config.items() if history.config.get(k) != v}
+    if different:
+        listed = ", ".join(f"{k}: {old!r} then, {new!r} now" for k, (old, new) in different.items())
+        raise ValueError(
+            f"Cannot resume this history: it was recorded with other settings ({listed}). "
+            "Resume with the same data, seed, batch_size and loss, or start a new run (history=None)."
+        )
+    expected_epochs = history.num_steps // config["steps_per_epoch"]
+    if len(history.epochs) != expected_epochs:
+        raise ValueError(
+            f"Cannot resume this history: {history.num_steps} steps make {expected_epochs} complete "
+            f"epochs, but it has {len(history.epochs)} epoch records. Was it edited by hand?"
+        )
+    history.stop_reason = None
+    return history
+
+
+def _check_length(epochs: int | None, steps: int | None) -> tuple[int | None, int | None]:
+    if epochs is None and steps is None:
+        raise ValueError("fit needs epochs= (passes over the data) or steps= (optimizer steps), e.g. epochs=10.")
+    if epochs is not None:
+        _check_positive_int("epochs", epochs)
+    if steps is not None:
+        _check_positive_int("steps", steps)
+    return epochs, steps
+
+
+def _check_positive_int(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"Invalid {name}: {value!r} (must be a whole number >= 1).")
+    return value

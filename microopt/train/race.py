@@ -1,0 +1,247 @@
+"""`race`: several optimizers, one problem, one starting point, side by side.
+
+A fair comparison changes one thing only, the optimizer: every runner starts from the same
+point (the same initial weights for a model), sees the same minibatches, and takes the same
+number of steps. Two kinds of problem:
+
+- a 2-D test function (``microopt.functions``, or its name): the parameters are two Values
+  x and y, so each run also has a trajectory to draw on the contour plot;
+- a dataset ``(X, y)`` with a ``model`` factory: each run trains a fresh model, and all of
+  them start from the weights of the first one.
+
+A run that diverges is reported (``diverged``, ``diverged_at``), not raised: seeing which
+learning rates blow up is half of what a race is for.
+
+>>> result = race(["gd", "momentum"], "quadratic", steps=50)
+>>> result["momentum"].final_loss < result["gd"].final_loss
+True
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator, Mapping, Sequence
+
+from microopt.engine.value import Value
+from microopt.train.divergence import (DEFAULT_DIVERGENCE_FACTOR, DivergenceError,
+                                       check_divergence_factor, divergence_reason)
+from microopt.train.fit import fit
+from microopt.train.history import History
+from microopt.train.objective import _evaluate, check_dataset, resolve_loss
+from microopt.train.presets import OptimizerFactory, resolve_optimizers
+from microopt.train.text import format_table
+
+
+@dataclass
+class RaceRun:
+    """One optimizer's run.
+
+    ``losses``: for a 2-D function, f at every point of ``trajectory`` (``steps + 1`` values,
+    the start first); for a dataset, the minibatch loss before each step (``steps`` values).
+    ``final_loss``: f at the last point, or the loss on the whole training set after the last
+    step (inf when the run diverged). ``steps_to_threshold``: the first step whose loss is
+    at or below the race's threshold (None if never). ``test_loss``/``test_accuracy``: on
+    ``test_data`` after training (datasets only).
+    """
+
+    name: str
+    losses: list[float]
+    final_loss: float
+    trajectory: list[tuple[float, float]] | None = None
+    steps_to_threshold: int | None = None
+    test_loss: float | None = None
+    test_accuracy: float | None = None
+    diverged: bool = False
+    diverged_at: int | None = None
+    message: str | None = None
+    history: History | None = field(default=None, repr=False)
+
+
+class RaceResult:
+    """The runs of a race, by optimizer name, in the order given."""
+
+    def __init__(self, runs: list[RaceRun], problem: str, steps: int, threshold: float | None) -> None:
+        self.runs: dict[str, RaceRun] = {run.name: run for run in runs}
+        self.problem = problem
+        self.steps = steps
+        self.threshold = threshold
+
+    def __getitem__(self, name: str) -> RaceRun:
+        return self.runs[name]
+
+    def __iter__(self) -> Iterator[RaceRun]:
+        return iter(self.runs.values())
+
+    def __len__(self) -> int:
+        return len(self.runs)
+
+    def best(self) -> str | None:
+        """The name of the run with the lowest final loss (None if every run diverged)."""
+        finished = [run for run in self if not run.diverged]
+        return min(finished, key=lambda run: run.final_loss).name if finished else None
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One dict per run (without the curves): ready for a table or a DataFrame."""
+        return [{"optimizer": run.name, "final_loss": run.final_loss,
+                 "steps_to_threshold": run.steps_to_threshold, "test_accuracy": run.test_accuracy,
+                 "diverged_at": run.diverged_at} for run in self]
+
+    def table(self) -> str:
+        """An aligned text table of the runs, as ``microopt race`` prints it."""
+        reach = "steps to threshold" if self.threshold is None else f"steps to <= {self.threshold:g}"
+        header = ["optimizer", "final loss", reach]
+        with_test = any(run.test_accuracy is not None for run in self)
+        if with_test:
+            header.append("test accuracy")
+        header.append("diverged")
+        rows = []
+        for run in self:
+            row = [run.name, run.final_loss, run.steps_to_threshold]
+            if with_test:
+                row.append(run.test_accuracy)
+            row.append(f"at step {run.diverged_at}" if run.diverged else "no")
+            rows.append(row)
+        return f"{self.problem}, {self.steps} steps\n" + format_table(header, rows)
+
+    def __str__(self) -> str:
+        return self.table()
+
+    def __repr__(self) -> str:
+        return f"RaceResult({self.problem}, {self.steps} steps, runs={list(self.runs)}, best={self.best()!r})"
+
+
+def race(optimizers: Mapping[str, OptimizerFactory | str] | Sequence[str], problem, *, steps: int,
+         start: tuple[float, float] | None = None, model: Callable[[], Any] | None = None,
+         lr: float | None = None, threshold: float | None = None, batch_size: int | None = None,
+         loss: str | Callable = "auto", test_data: tuple[Sequence, Sequence] | None = None, seed: int = 0,
+         divergence_factor: float | None = DEFAULT_DIVERGENCE_FACTOR) -> RaceResult:
+    """Run every optimizer for ``steps`` steps on ``problem`` from the same start.
+
+    Args:
+        optimizers: ``{name: factory}`` with ``factory(params) -> optimizer``
+            (``lambda p: SGD(p, lr=0.1)``), or preset names (``["gd", "momentum", "adam"]``,
+            see ``microopt.train.presets``); ``lr`` sets the learning rate of the presets.
+        problem: a 2-D test function (a ``Function2D`` or its name, e.g. ``"rosenbrock"``), or
+            a dataset ``(X, y)`` together with ``model``, a function that builds a fresh model.
+        start: the 2-D starting point (default: the function's own ``start``).
+        threshold: "reached" means loss <= threshold. Default for a 2-D function with a known
+            minimum: that minimum + 1e-3; otherwise None (``steps_to_threshold`` stays None).
+        batch_size, loss, seed: passed to ``fit`` for datasets (seed fixes the minibatch order).
+        test_data: ``(X, y)`` evaluated after training (datasets only).
+        divergence_factor: as in ``fit``: a loss above this many times the first one diverged.
+    """
+    factories = resolve_optimizers(optimizers, lr)
+    steps = _check_steps(steps)
+    divergence_factor = check_divergence_factor(divergence_factor)
+    if isinstance(problem, (tuple, list)):
+        if start is not None:
+            raise ValueError("start= is for 2-D functions; a dataset race starts from the model's initial weights.")
+        if model is None:
+            raise ValueError("A dataset race needs model=, a function that builds a fresh model, "
+                             "e.g. model=lambda: MLP(2, [8, 1]).")
+        return _race_dataset(factories, problem, model, steps, threshold, batch_size, loss, test_data,
+                             seed, divergence_factor)
+    if model is not None or test_data is not None:
+        raise ValueError("model= and test_data= are for dataset races; a 2-D function is its own model.")
+    function = _function(problem)
+    start = _check_start(function.start if start is None else start)
+    if threshold is None and function.minimum_value is not None:
+        threshold = function.minimum_value + 1e-3
+    runs = [_run_function(name, factory, function, start, steps, threshold, divergence_factor)
+            for name, factory in factories.items()]
+    return RaceResult(runs, function.name or repr(function), steps, threshold)
+
+
+# --------------------------------------------------------------------- 2-D functions
+def _run_function(name: str, factory: OptimizerFactory, function, start: tuple[float, float], steps: int,
+                  threshold: float | None, divergence_factor: float | None) -> RaceRun:
+    """Minimize f(x, y) from ``start``: record every point and f there, stop if it diverges."""
+    x, y = Value(start[0], label="x"), Value(start[1], label="y")
+    optimizer = factory([x, y])
+    trajectory: list[tuple[float, float]] = []
+    losses: list[float] = []
+    for step in range(steps + 1):
+        trajectory.append((x.data, y.data))
+        optimizer.zero_grad()
+        try:
+            f = function(x, y)
+            loss = f.data
+        except OverflowError as err:
+            f, loss = None, math.inf
+            reason = f"a number overflowed ({err})"
+        else:
+            reason = divergence_reason(loss, losses[0] if losses else loss, divergence_factor)
+            if reason is None and not (math.isfinite(x.data) and math.isfinite(y.data)):
+                reason = f"the point became ({x.data}, {y.data})"
+        losses.append(loss)
+        if reason is not None:
+            error = DivergenceError(reason, step=step, lr=optimizer.param_groups[0]["lr"], loss=loss)
+            return RaceRun(name, losses, math.inf, trajectory, _reached(losses, threshold),
+                           diverged=True, diverged_at=step, message=str(error))
+        if step < steps:  # the last point is only measured, not stepped from
+            f.backward()
+            optimizer.step()
+    return RaceRun(name, losses, losses[-1], trajectory, _reached(losses, threshold))
+
+
+def _function(problem):
+    if isinstance(problem, str):
+        from microopt.functions import get
+
+        return get(problem)
+    if not callable(problem) or not hasattr(problem, "start"):
+        raise TypeError(
+            f"problem must be a 2-D test function (microopt.functions, or its name such as 'rosenbrock') "
+            f"or a dataset (X, y), got {type(problem).__name__}: {problem!r:.80}."
+        )
+    return problem
+
+
+# --------------------------------------------------------------------- datasets
+def _race_dataset(factories: dict[str, OptimizerFactory], data, make_model: Callable[[], Any], steps: int,
+                  threshold: float | None, batch_size: int | None, loss, test_data, seed: int,
+                  divergence_factor: float | None) -> RaceResult:
+    X, y = check_dataset(data, "the race's dataset")
+    test = check_dataset(test_data, "test_data") if test_data is not None else None
+    initial = make_model().state_dict()  # every runner starts from these weights
+    runs = []
+    for name, factory in factories.items():
+        model = make_model()
+        model.load_state_dict(initial)
+        objective = resolve_loss(loss, model, X, y)
+        try:
+            history = fit(model, factory(model.parameters()), (X, y), steps=steps, batch_size=batch_size,
+                          loss=objective.function, seed=seed, progress=False,
+                          divergence_factor=divergence_factor)
+        except DivergenceError as err:
+            losses = [*err.history.column("loss", per="step"), err.loss]
+            runs.append(RaceRun(name, losses, math.inf, None, _reached(losses, threshold), diverged=True,
+                                diverged_at=err.step, message=str(err), history=err.history))
+            continue
+        losses = history.column("loss", per="step")
+        final = _evaluate(model, objective, X, y)["loss"]
+        tested = _evaluate(model, objective, *test) if test is not None else {"loss": None, "accuracy": None}
+        runs.append(RaceRun(name, losses, final, None, _reached(losses, threshold), tested["loss"],
+                            tested["accuracy"], history=history))
+    return RaceResult(runs, f"dataset of {len(X)} samples", steps, threshold)
+
+
+# --------------------------------------------------------------------- helpers
+def _reached(losses: list[float], threshold: float | None) -> int | None:
+    if threshold is None:
+        return None
+    return next((step for step, loss in enumerate(losses) if loss <= threshold), None)
+
+
+def _check_steps(steps: object) -> int:
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"Invalid steps: {steps!r} (must be a whole number >= 1).")
+    return steps
+
+
+def _check_start(start: object) -> tuple[float, float]:
+    if (not isinstance(start, (tuple, list)) or len(start) != 2
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in start)):
+        raise ValueError(f"Invalid start: {start!r} (must be a point (x, y) of two finite numbers).")
+    return float(start[0]), float(start[1])

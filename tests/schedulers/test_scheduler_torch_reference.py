@@ -1,0 +1,128 @@
+"""microopt's lr (and momentum) sequences against PyTorch 2.13's, for every scheduler.
+
+The fixtures were written by tests/fixtures/generate_scheduler_fixtures.py with torch 2.13.0 in
+float64: index 0 is the lr right after construction, then one entry per
+``optimizer.step(); scheduler.step()``. The live tests rerun the generator's torch code, and
+hypothesis draws further settings, when torch is importable.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from microopt import Value, optim
+from microopt.optim import lr_scheduler
+from tests.fixtures import generate_scheduler_fixtures as generator
+
+FIXTURE = json.loads(generator.OUT.read_text())
+CASES = FIXTURE["cases"]
+IDS = [case["name"] for case in CASES]
+
+
+def run_microopt(case: dict) -> dict:
+    optimizer, scheduler = generator.build(case, optim, lr_scheduler, lambda: Value(0.0))
+    return generator.record(optimizer, scheduler, case["steps"], case.get("metrics"))
+
+
+def assert_sequences_match(got: list[list], expected: list[list], what: str) -> None:
+    assert len(got) == len(expected)
+    for epoch, (row, expected_row) in enumerate(zip(got, expected)):
+        for group, (x, y) in enumerate(zip(row, expected_row, strict=True)):
+            assert math.isclose(x, y, rel_tol=1e-12, abs_tol=1e-300), (
+                f"{what} of group {group} at epoch {epoch}: microopt {x!r}, torch {y!r}")
+
+
+def test_fixture_was_made_by_torch_2_13_in_float64():
+    assert FIXTURE["torch"].startswith("2.13.0") and FIXTURE["dtype"] == "float64"
+
+
+def test_fixture_covers_every_scheduler_and_mode():
+    names = {case["scheduler"]["name"] for case in CASES}
+    assert names == {"StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "LinearLR",
+                     "LambdaLR", "SequentialLR", "OneCycleLR", "ReduceLROnPlateau"}
+    plateau = [case["scheduler"]["kwargs"] for case in CASES
+               if case["scheduler"]["name"] == "ReduceLROnPlateau"]
+    assert {(kw.get("mode", "min"), kw.get("threshold_mode", "rel")) for kw in plateau} == {
+        ("min", "rel"), ("min", "abs"), ("max", "rel"), ("max", "abs")}
+    assert any(kw.get("cooldown") for kw in plateau) and any(kw.get("min_lr") for kw in plateau)
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_lr_sequence_matches_torch_fixture(case):
+    got = run_microopt(case)
+    assert_sequences_match(got["lrs"], case["lrs"], "lr")
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["scheduler"]["name"] == "OneCycleLR"],
+                         ids=[c["name"] for c in CASES if c["scheduler"]["name"] == "OneCycleLR"])
+def test_one_cycle_momentum_sequence_matches_torch_fixture(case):
+    got = run_microopt(case)
+    assert_sequences_match(got["momenta"], case["momenta"], "momentum (or beta1)")
+    if case["scheduler"]["kwargs"].get("cycle_momentum", True):
+        assert len({row[0] for row in case["momenta"]}) > 10  # it really cycles
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_lr_sequence_matches_torch_live(case):
+    pytest.importorskip("torch")
+    expected = generator.run_torch(case)
+    got = run_microopt(case)
+    assert_sequences_match(got["lrs"], expected["lrs"], "lr")
+    assert_sequences_match(got["momenta"], expected["momenta"], "momentum (or beta1)")
+
+
+# ---------------------------------------------------------------------- hypothesis, live
+lrs = st.floats(1e-5, 10.0)
+
+SCHEDULERS = st.one_of(
+    st.builds(lambda n, g: generator.sched("StepLR", step_size=n, gamma=g),
+              st.integers(1, 12), st.floats(0.05, 2.0)),
+    st.builds(lambda ms, g: generator.sched("MultiStepLR", milestones=sorted(ms), gamma=g),
+              st.lists(st.integers(0, 45), max_size=5), st.floats(0.05, 2.0)),
+    st.builds(lambda g: generator.sched("ExponentialLR", gamma=g), st.floats(0.5, 1.2)),
+    st.builds(lambda t, eta: generator.sched("CosineAnnealingLR", T_max=t, eta_min=eta),
+              st.integers(1, 50), st.sampled_from([0.0, 1e-6, 1e-3])),
+    st.builds(lambda s, e, n: generator.sched("LinearLR", start_factor=s, end_factor=e,
+                                              total_iters=n),
+              st.floats(0.01, 1.0), st.floats(0.0, 1.0), st.integers(1, 50)),
+    st.builds(lambda p, strategy, three, div, final: generator.sched(
+        "OneCycleLR", max_lr=1.0, total_steps=40, pct_start=p, anneal_strategy=strategy,
+        three_phase=three, div_factor=div, final_div_factor=final),
+        st.sampled_from([0.1 + 0.05 * k for k in range(1, 15)]), st.sampled_from(["cos", "linear"]),
+        st.booleans(), st.floats(1.5, 100.0), st.floats(1.5, 1e4)),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(scheduler=SCHEDULERS, lr=lrs, second_lr=st.none() | lrs)
+def test_random_settings_match_torch_live(scheduler, lr, second_lr):
+    pytest.importorskip("torch")
+    lrs_ = [lr] if second_lr is None else [lr, second_lr]
+    case = {"optimizer": generator.sgd(*lrs_), "scheduler": scheduler, "steps": 40}
+    expected = generator.run_torch(case)
+    got = run_microopt(case)
+    assert_sequences_match(got["lrs"], expected["lrs"], "lr")
+    assert_sequences_match(got["momenta"], expected["momenta"], "momentum")
+
+
+@settings(max_examples=30, deadline=None)
+@given(metrics=st.lists(st.floats(-5.0, 5.0) | st.sampled_from([1.0, 1.0001, 0.9999]),
+                        min_size=1, max_size=40),
+       mode=st.sampled_from(["min", "max"]), threshold_mode=st.sampled_from(["rel", "abs"]),
+       threshold=st.sampled_from([0.0, 1e-4, 0.1]), patience=st.integers(0, 3),
+       cooldown=st.integers(0, 3), factor=st.sampled_from([0.1, 0.5, 0.9]),
+       min_lr=st.sampled_from([0.0, 1e-3]))
+def test_random_plateau_settings_match_torch_live(metrics, mode, threshold_mode, threshold,
+                                                  patience, cooldown, factor, min_lr):
+    pytest.importorskip("torch")
+    scheduler = generator.sched("ReduceLROnPlateau", mode=mode, factor=factor,
+                                patience=patience, threshold=threshold,
+                                threshold_mode=threshold_mode, cooldown=cooldown, min_lr=min_lr)
+    case = {"optimizer": generator.sgd(0.1), "scheduler": scheduler, "steps": len(metrics),
+            "metrics": metrics}
+    assert run_microopt(case)["lrs"] == generator.run_torch(case)["lrs"]

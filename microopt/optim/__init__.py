@@ -35,11 +35,25 @@ from __future__ import annotations
 
 import importlib
 
+from microopt.optim.adadelta import Adadelta
+from microopt.optim.adagrad import Adagrad
 from microopt.optim.adam import Adam
+from microopt.optim.adamax import Adamax
+from microopt.optim.adamw import AdamW
+from microopt.optim.clip import clip_grad_norm_, clip_grad_value_
+from microopt.optim.lion import Lion
+from microopt.optim.nadam import NAdam
 from microopt.optim.optimizer import Optimizer
+from microopt.optim.radam import RAdam
+from microopt.optim.regularization import l1_penalty, l2_penalty
+from microopt.optim.rmsprop import RMSprop
 from microopt.optim.sgd import SGD
 
-__all__ = ["Optimizer", "SGD", "Adam"]
+__all__ = [
+    "Optimizer",
+    "SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "Lion",
+    "clip_grad_norm_", "clip_grad_value_", "l1_penalty", "l2_penalty",
+]
 
 
 def __getattr__(name: str):

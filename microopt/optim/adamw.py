@@ -1,0 +1,41 @@
+"""AdamW: Adam with decoupled weight decay, which shrinks θ directly instead of through g.
+
+For each parameter θ, at step t = 1, 2, ... with learning rate γ, betas (β₁, β₂), eps ε and
+weight decay λ::
+
+    g ← ∇f(θ)                             (g ← -∇f(θ) when maximize)
+    θ ← θ (1 - γ λ)                       (decoupled weight decay: the only change from Adam)
+    m ← β₁ m + (1 - β₁) g
+    v ← β₂ v + (1 - β₂) g²
+    v_max ← max(v_max, v)                 (amsgrad only; v_max then replaces v below)
+    m_hat ← m / (1 - β₁ᵗ)
+    v_hat ← v / (1 - β₂ᵗ)
+    update ← γ m_hat / (√v_hat + ε)
+    θ ← θ - update
+
+Adam's ``weight_decay`` adds λθ to g, so the decay is divided by √v_hat with the rest of the
+gradient: weights with large gradients are barely decayed. AdamW decays every weight by the
+same factor (1 - γλ), which is what "weight decay" meant for SGD. Note the decay is scaled by
+the learning rate γ, as in PyTorch (and unlike the paper, which uses a separate schedule).
+
+As in PyTorch, ``AdamW`` is ``Adam`` with ``decoupled_weight_decay=True`` and a default
+``weight_decay`` of 1e-2 instead of 0: the update is ``Adam.update`` (see ``adam.py``).
+
+Reference: Loshchilov & Hutter (2019), "Decoupled Weight Decay Regularization".
+"""
+
+from __future__ import annotations
+
+from microopt.optim.adam import Adam
+from microopt.optim.optimizer import ParamsT
+
+
+class AdamW(Adam):
+    """``AdamW(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, *,
+    maximize=False)``."""
+
+    def __init__(self, params: ParamsT, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 1e-2, amsgrad: bool = False, *,
+                 maximize: bool = False) -> None:
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                         amsgrad=amsgrad, maximize=maximize, decoupled_weight_decay=True)

@@ -1,0 +1,93 @@
+"""Gradient clipping: bound the gradients before ``optimizer.step()``, as ``torch.nn.utils`` does.
+
+``clip_grad_norm_`` rescales all gradients together so that their joint norm is at most
+``max_norm``, which keeps the direction of the step and only limits its length::
+
+    total_norm ← (Σ |gᵢ|^p)^(1/p)            (p = norm_type; p = inf gives max |gᵢ|)
+    clip_coef ← max_norm / (total_norm + 1e-6)
+    gᵢ ← gᵢ · min(clip_coef, 1)              (gradients already short enough are unchanged)
+
+``clip_grad_value_`` clamps each gradient to [-clip_value, clip_value] on its own, which can
+change the direction of the step.
+
+Call either between ``loss.backward()`` and ``optimizer.step()``. The trailing underscore
+says, as in PyTorch, that the gradients are changed in place.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Iterable
+
+from microopt.engine.value import Value
+
+
+def _as_list(params: Value | Iterable[Value], who: str) -> list[Value]:
+    params = [params] if isinstance(params, Value) else list(params)
+    for p in params:
+        if not isinstance(p, Value):
+            raise TypeError(f"{who} needs Values, got {type(p).__name__}: {p!r}.")
+    return params
+
+
+def clip_grad_norm_(params: Value | Iterable[Value], max_norm: float, norm_type: float = 2.0,
+                    error_if_nonfinite: bool = False) -> float:
+    """Scale the gradients so their total ``norm_type``-norm is at most ``max_norm``.
+
+    Returns the total norm *before* clipping (worth logging: a norm that jumps up warns of
+    divergence).
+
+    >>> a, b = Value(0.0), Value(0.0)
+    >>> a.grad, b.grad = 3.0, 4.0
+    >>> clip_grad_norm_([a, b], max_norm=1.0)        # sqrt(3² + 4²)
+    5.0
+    >>> round(a.grad, 6), round(b.grad, 6)           # 3/5 and 4/5 of the way, times 1 - 2e-7
+    (0.6, 0.8)
+    """
+    params = _as_list(params, "clip_grad_norm_")
+    max_norm, norm_type = float(max_norm), float(norm_type)
+    if not max_norm >= 0.0:
+        raise ValueError(f"Invalid max_norm: {max_norm} (must be >= 0)")
+    if not norm_type > 0.0:
+        raise ValueError(
+            f"Invalid norm_type: {norm_type} (must be > 0, or math.inf for the largest |g|); "
+            "2.0 is the usual Euclidean norm."
+        )
+    if not params:
+        return 0.0
+    grads = [abs(p.grad) for p in params]
+    largest = max(grads)
+    if norm_type == math.inf or largest == 0.0 or not math.isfinite(largest):
+        # A nan gradient makes the norm nan: max() might skip it, so look for one.
+        total_norm = math.nan if any(math.isnan(g) for g in grads) else largest
+    else:
+        # Factor out the largest |g| so that |g|^p cannot overflow for large p or gradients.
+        total_norm = largest * math.fsum((g / largest) ** norm_type for g in grads) ** (1.0 / norm_type)
+    if error_if_nonfinite and not math.isfinite(total_norm):
+        raise RuntimeError(
+            f"The total norm of order {norm_type} for gradients from `parameters` is "
+            f"non-finite ({total_norm}), so it cannot be clipped. To disable this error and "
+            "scale the gradients by the non-finite norm anyway, set `error_if_nonfinite=False`."
+        )
+    clip_coef = max_norm / (total_norm + 1e-6)
+    clip_coef_clamped = min(clip_coef, 1.0)  # a nan coefficient stays nan (nan < 1 is False), as in torch
+    for p in params:
+        p.grad *= clip_coef_clamped
+    return total_norm
+
+
+def clip_grad_value_(params: Value | Iterable[Value], clip_value: float) -> None:
+    """Clamp every gradient to [-clip_value, clip_value].
+
+    >>> w = Value(0.0)
+    >>> w.grad = -7.5
+    >>> clip_grad_value_([w], 2.0)
+    >>> w.grad
+    -2.0
+    """
+    params = _as_list(params, "clip_grad_value_")
+    clip_value = float(clip_value)
+    if not clip_value >= 0.0:
+        raise ValueError(f"Invalid clip_value: {clip_value} (must be >= 0)")
+    for p in params:
+        p.grad = min(max(p.grad, -clip_value), clip_value)

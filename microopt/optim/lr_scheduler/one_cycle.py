@@ -52,7 +52,7 @@ class OneCycleLR(LRScheduler):
     Example, ``OneCycleLR(SGD(params, lr=0.1, momentum=0.9), max_lr=1.0, total_steps=10)``::
 
         lr        0.04, 0.52, 1.0, 0.9504846, 0.8117457, 0.6112620, ..., 4e-06
-        momentum  0.95, 0.90, 0.85, 0.8524758, 0.8594127, 0.8694369, ..., 0.95
+        momentum  0.95, 0.90, 0.85, 0.8549516, 0.8688255, 0.8888740, ..., 0.95
 
     The scheduler writes ``initial_lr``, ``max_lr``, ``min_lr`` (and ``max_momentum``,
     ``base_momentum``) into each param group, so saving the optimizer saves the cycle. It may

@@ -1,0 +1,180 @@
+"""Worked examples: the sequences in REFERENCES.md section 2 and in each docstring, by hand.
+
+Each expected number is derived in the comment beside it from the scheduler's formula, not
+copied from a run. Index 0 is the lr right after construction (epoch 0).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from microopt import Value
+from microopt.optim import SGD
+from microopt.optim.lr_scheduler import (CosineAnnealingLR, ExponentialLR, LambdaLR, LinearLR,
+                                         MultiStepLR, OneCycleLR, ReduceLROnPlateau,
+                                         SequentialLR, StepLR)
+
+
+def sgd(lr: float, momentum: float = 0.0) -> SGD:
+    return SGD([Value(1.0)], lr=lr, momentum=momentum)
+
+
+def lrs(optimizer, scheduler, epochs: int) -> list[float]:
+    """The lr at epochs 0..epochs-1, stepping in the right order."""
+    seq = [scheduler.get_last_lr()[0]]
+    for _ in range(epochs - 1):
+        optimizer.step()
+        scheduler.step()
+        seq.append(scheduler.get_last_lr()[0])
+    return seq
+
+
+def assert_close(got: list[float], expected: list[float]) -> None:
+    assert len(got) == len(expected)
+    for e, (x, y) in enumerate(zip(got, expected)):
+        assert math.isclose(x, y, rel_tol=1e-12, abs_tol=1e-15), f"epoch {e}: {x!r} != {y!r}"
+
+
+def test_step_lr_references_example():
+    opt = sgd(0.1)
+    # ×0.5 at epochs 3 and 6: 0.1·0.5^⌊e/3⌋
+    assert_close(lrs(opt, StepLR(opt, step_size=3, gamma=0.5), 7),
+                 [0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.025])
+
+
+def test_multistep_lr_docstring_example():
+    opt = sgd(1.0)
+    # one ×0.1 at epoch 2, another at epoch 5
+    assert_close(lrs(opt, MultiStepLR(opt, milestones=[2, 5], gamma=0.1), 7),
+                 [1.0, 1.0, 0.1, 0.1, 0.1, 0.01, 0.01])
+
+
+def test_multistep_lr_repeated_milestone_decays_twice():
+    opt = sgd(1.0)
+    assert_close(lrs(opt, MultiStepLR(opt, milestones=[2, 2], gamma=0.5), 4),
+                 [1.0, 1.0, 0.25, 0.25])
+
+
+def test_exponential_lr_docstring_example():
+    opt = sgd(1.0)
+    assert_close(lrs(opt, ExponentialLR(opt, gamma=0.5), 5), [1.0, 0.5, 0.25, 0.125, 0.0625])
+
+
+def test_cosine_annealing_docstring_example_goes_back_up_past_t_max():
+    opt = sgd(1.0)
+    r = math.sqrt(2) / 2  # cos(π/4)
+    # (1 + cos(πe/4))/2 for e = 0..6: down to 0 at e = T_max = 4, then up along the cosine
+    expected = [1.0, (1 + r) / 2, 0.5, (1 - r) / 2, 0.0, (1 - r) / 2, 0.5]
+    assert_close(lrs(opt, CosineAnnealingLR(opt, T_max=4), 7), expected)
+
+
+def test_cosine_annealing_with_eta_min_reaches_eta_min_at_t_max():
+    opt = sgd(0.1)
+    seq = lrs(opt, CosineAnnealingLR(opt, T_max=2, eta_min=0.02), 3)
+    # η_min + (η_max - η_min)(1 + cos(πe/2))/2: 0.1, 0.06, 0.02
+    assert_close(seq, [0.1, 0.06, 0.02])
+
+
+def test_linear_lr_references_example():
+    opt = sgd(0.1)
+    # factor 0.25 + 0.75·e/4 = 0.25, 0.4375, 0.625, 0.8125, 1, 1
+    assert_close(lrs(opt, LinearLR(opt, start_factor=0.25, total_iters=4), 6),
+                 [0.025, 0.04375, 0.0625, 0.08125, 0.1, 0.1])
+
+
+def test_lambda_lr_docstring_example():
+    opt = sgd(0.1)
+    assert_close(lrs(opt, LambdaLR(opt, lambda e: min(1.0, (e + 1) / 4)), 5),
+                 [0.025, 0.05, 0.075, 0.1, 0.1])
+
+
+def test_sequential_lr_docstring_example():
+    opt = sgd(0.1)
+    warmup = LinearLR(opt, start_factor=0.5, total_iters=2)
+    decay = ExponentialLR(opt, gamma=0.5)
+    scheduler = SequentialLR(opt, [warmup, decay], milestones=[3])
+    # LinearLR: 0.1·(0.5, 0.75, 1); at epoch 3 ExponentialLR restarts at its epoch 0: 0.1, then ×0.5
+    assert_close(lrs(opt, scheduler, 6), [0.05, 0.075, 0.1, 0.1, 0.05, 0.025])
+
+
+def test_one_cycle_references_example_lr_and_momentum():
+    opt = sgd(0.1, momentum=0.9)
+    scheduler = OneCycleLR(opt, max_lr=1.0, total_steps=10)
+    seq, momenta = [scheduler.get_last_lr()[0]], [opt.param_groups[0]["momentum"]]
+    for _ in range(9):
+        opt.step()
+        scheduler.step()
+        seq.append(scheduler.get_last_lr()[0])
+        momenta.append(opt.param_groups[0]["momentum"])
+    # initial_lr = 1/25 = 0.04, min_lr = 0.04/1e4 = 4e-6. Phase 1 ends at 0.3·10 - 1 = 2:
+    # pct = e/2, lr = 1 + (0.04 - 1)/2·(1 + cos(π e/2)) = 0.04, 0.52, 1.
+    # Phase 2 from step 2 to 9: pct = (e - 2)/7, lr = 4e-6 + (1 - 4e-6)/2·(1 + cos(π pct)).
+    expected = [0.04, 0.52, 1.0] + [4e-6 + (1 - 4e-6) / 2 * (1 + math.cos(math.pi * k / 7))
+                                    for k in range(1, 8)]
+    assert_close(seq, expected)
+    assert seq[3] == pytest.approx(0.950484632, abs=1e-9)  # REFERENCES.md
+    assert seq[4] == pytest.approx(0.8117456539, abs=1e-10)
+    assert seq[-1] == pytest.approx(4e-6, rel=1e-12)
+    # momentum runs the other way between 0.95 and 0.85
+    expected_momenta = [0.95, 0.90, 0.85] + [0.95 + (0.85 - 0.95) / 2 * (1 + math.cos(math.pi * k / 7))
+                                             for k in range(1, 8)]
+    assert_close(momenta, expected_momenta)
+
+
+def test_one_cycle_cycles_adam_beta1_and_keeps_beta2():
+    from microopt.optim import Adam
+
+    opt = Adam([Value(1.0)], lr=1e-3, betas=(0.9, 0.99))
+    scheduler = OneCycleLR(opt, max_lr=0.01, total_steps=10, anneal_strategy="linear")
+    assert opt.param_groups[0]["betas"] == (0.95, 0.99)  # max_momentum at the start
+    opt.step()
+    scheduler.step()
+    # linear, pct = 1/2 of the warm-up phase: β1 = 0.95 + (0.85 - 0.95)·0.5
+    assert opt.param_groups[0]["betas"] == pytest.approx((0.90, 0.99), rel=1e-15)
+    assert scheduler.get_last_lr() == pytest.approx([0.0004 + (0.01 - 0.0004) * 0.5], rel=1e-15)
+
+
+def test_reduce_on_plateau_docstring_example():
+    opt = sgd(1.0)
+    scheduler = ReduceLROnPlateau(opt, factor=0.5, patience=1)
+    seen = []
+    for metric in [5, 4, 4, 4, 4, 3, 3, 3]:
+        opt.step()
+        scheduler.step(metric)
+        seen.append((scheduler.num_bad_epochs, scheduler.get_last_lr()[0]))
+    # a third 4 is the second bad epoch: 2 > patience 1, so ×0.5 and the count restarts
+    assert seen == [(0, 1.0), (0, 1.0), (1, 1.0), (0, 0.5), (1, 0.5), (0, 0.5), (1, 0.5),
+                    (0, 0.25)]
+
+
+def test_reduce_on_plateau_accepts_a_value_as_metric():
+    opt = sgd(1.0)
+    scheduler = ReduceLROnPlateau(opt, patience=0)
+    scheduler.step(Value(2.0))
+    scheduler.step(Value(3.0))  # worse: 1 bad epoch > patience 0
+    assert scheduler.best == 2.0
+    assert scheduler.get_last_lr() == [0.1]
+
+
+def test_construction_sets_initial_lr_base_lrs_and_epoch_zero():
+    opt = SGD([{"params": [Value(1.0)], "lr": 0.1}, {"params": [Value(2.0)], "lr": 0.3}])
+    scheduler = LinearLR(opt, start_factor=0.5, total_iters=2)
+    assert [g["initial_lr"] for g in opt.param_groups] == [0.1, 0.3]
+    assert scheduler.base_lrs == [0.1, 0.3]
+    assert scheduler.last_epoch == 0
+    assert [g["lr"] for g in opt.param_groups] == [0.05, 0.15] == scheduler.get_last_lr()
+
+
+def test_get_last_lr_is_a_copy():
+    opt = sgd(0.1)
+    scheduler = StepLR(opt, step_size=2)
+    scheduler.get_last_lr()[0] = 123.0
+    assert scheduler.get_last_lr() == [0.1]
+
+
+def test_reachable_as_optim_attribute():
+    import microopt.optim
+
+    assert microopt.optim.lr_scheduler.StepLR is StepLR

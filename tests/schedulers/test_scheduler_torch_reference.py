@@ -8,25 +8,14 @@ hypothesis draws further settings, when torch is importable.
 
 from __future__ import annotations
 
-import json
 import math
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from microopt import Value, optim
-from microopt.optim import lr_scheduler
 from tests.fixtures import generate_scheduler_fixtures as generator
-
-FIXTURE = json.loads(generator.OUT.read_text())
-CASES = FIXTURE["cases"]
-IDS = [case["name"] for case in CASES]
-
-
-def run_microopt(case: dict) -> dict:
-    optimizer, scheduler = generator.build(case, optim, lr_scheduler, lambda: Value(0.0))
-    return generator.record(optimizer, scheduler, case["steps"], case.get("metrics"))
+from tests.schedulers.fixture import CASES, FIXTURE, IDS, run_microopt
 
 
 def assert_sequences_match(got: list[list], expected: list[list], what: str) -> None:

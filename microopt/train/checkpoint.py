@@ -48,7 +48,7 @@ def save_checkpoint(path: str | os.PathLike, *, model=None, optimizer=None, sche
         "microopt_version": __version__,
         "model": None if model is None else {"type": type(model).__name__, "state_dict": model.state_dict()},
         "optimizer": None if optimizer is None else {
-            "type": type(optimizer).__name__, "state_dict": _optimizer_state_to_json(optimizer.state_dict())},
+            "type": type(optimizer).__name__, "state_dict": optimizer.state_dict()},
         "scheduler": None if scheduler is None else {
             "type": type(scheduler).__name__, "state_dict": scheduler.state_dict()},
         "history": None if history is None else history.to_dict(),
@@ -99,11 +99,6 @@ def _fsync_directory(directory: str) -> None:
         os.close(fd)
 
 
-def _optimizer_state_to_json(state_dict: dict) -> dict:
-    # JSON object keys are strings; the parameter indices come back as ints on loading.
-    return {**state_dict, "state": {str(k): v for k, v in state_dict["state"].items()}}
-
-
 # --------------------------------------------------------------------- loading
 def load_checkpoint(path: str | os.PathLike, *, model=None, optimizer=None, scheduler=None) -> dict[str, Any]:
     """Read ``path``, load its state into the given objects, return ``{"history", "extra"}``.
@@ -119,21 +114,22 @@ def load_checkpoint(path: str | os.PathLike, *, model=None, optimizer=None, sche
     if model is not None:
         _check_model(model, model_state, where)
     if optimizer is not None:
-        optimizer_state = _check_optimizer(optimizer, optimizer_state, where)
+        _check_optimizer(optimizer, optimizer_state, where)
     try:
         history = None if document["history"] is None else History.from_dict(document["history"])
     except ValueError as err:
         raise CheckpointError(f"{where} has a malformed history: {err}") from None
 
-    if model is not None:
-        model.load_state_dict(model_state)
-    if optimizer is not None:
-        optimizer.load_state_dict(optimizer_state)
-    if scheduler is not None:
-        try:
-            scheduler.load_state_dict(scheduler_state)
-        except (KeyError, TypeError, ValueError) as err:
-            raise CheckpointError(f"{where}: the saved scheduler state does not load: {err}") from None
+    targets = [(obj, state) for obj, state in ((model, model_state), (optimizer, optimizer_state),
+                                               (scheduler, scheduler_state)) if obj is not None]
+    snapshots = [(obj, obj.state_dict()) for obj, _ in targets]
+    try:
+        for obj, state in targets:
+            obj.load_state_dict(state)
+    except (KeyError, TypeError, ValueError) as err:
+        for obj, snapshot in snapshots:  # all or nothing: put back what was already loaded
+            obj.load_state_dict(snapshot)
+        raise CheckpointError(f"{where} does not load: {err}") from None
     return {"history": history, "extra": document["extra"], "microopt_version": document["microopt_version"]}
 
 
@@ -185,12 +181,12 @@ def _section(document: dict, key: str, target: Any, where: str) -> Any:
     if not isinstance(section, dict) or not isinstance(section.get("state_dict"), dict) \
             or not isinstance(section.get("type"), str):
         raise CheckpointError(f"{where} is malformed: {key!r} must hold a 'type' and a 'state_dict' dict.")
-    if key == "scheduler" and section["type"] != type(target).__name__:
+    if key != "model" and section["type"] != type(target).__name__:
         raise CheckpointError(
-            f"{where} holds the state of a {section['type']} scheduler, which cannot be loaded into "
-            f"a {type(target).__name__}. Create a {section['type']} to resume this run."
+            f"{where} holds the state of the {key} {section['type']}, which cannot be loaded into the "
+            f"{type(target).__name__} given. Create the {key} as {section['type']}(...) to resume this run."
         )
-    return section["state_dict"] if key != "optimizer" else section
+    return section["state_dict"]
 
 
 def _check_model(model, state: dict, where: str) -> None:
@@ -211,15 +207,9 @@ def _check_model(model, state: dict, where: str) -> None:
         raise CheckpointError(f"{where} is malformed: parameter {name!r} is {value!r}, not a number.")
 
 
-def _check_optimizer(optimizer, section: dict, where: str) -> dict:
-    """Check type, group count and group sizes; return the state_dict with int indices."""
+def _check_optimizer(optimizer, state_dict: dict, where: str) -> None:
+    """Check the group count and sizes (Optimizer.load_state_dict reads JSON's string keys)."""
     name = type(optimizer).__name__
-    if section["type"] != name:
-        raise CheckpointError(
-            f"{where} holds the state of a {section['type']} optimizer, which cannot be loaded into "
-            f"a {name}. Create a {section['type']} to resume this run."
-        )
-    state_dict = section["state_dict"]
     saved_groups, state = state_dict.get("param_groups"), state_dict.get("state")
     if not isinstance(saved_groups, list) or not isinstance(state, dict) \
             or not all(isinstance(g, dict) and isinstance(g.get("params"), list) for g in saved_groups):
@@ -236,12 +226,3 @@ def _check_optimizer(optimizer, section: dict, where: str) -> dict:
                 f"{where}: optimizer parameter group {i} has {len(saved['params'])} parameters, the {name} "
                 f"given has {len(group['params'])}. Was it saved from a model of another shape?"
             )
-    try:
-        state = {int(index): value for index, value in state.items()}
-    except ValueError:
-        raise CheckpointError(f"{where} is malformed: optimizer state keys must be parameter indices, "
-                              f"got {sorted(state)[:3]}.") from None
-    # JSON has no tuples: give back tuples wherever the optimizer uses them (betas).
-    restored = [{k: tuple(v) if isinstance(group.get(k), tuple) and isinstance(v, list) else v
-                 for k, v in saved.items()} for saved, group in zip(saved_groups, groups)]
-    return {**state_dict, "state": state, "param_groups": restored}

@@ -4,7 +4,6 @@ import math
 
 import pytest
 
-from microopt import Value
 from microopt.optim import SGD
 from microopt.train import DivergenceError, fit
 from tests.train.conftest import small_model

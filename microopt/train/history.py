@@ -90,6 +90,12 @@ class History:
         shown = [r for i, r in enumerate(self.epochs) if i % every == 0 or i == len(self.epochs) - 1]
         return format_table(columns, [[r[k] for k in columns] for r in shown])
 
+    def plot(self, **options):
+        """The loss curves (``microopt.viz.plots.plot_losses``): per epoch with validation, else per step."""
+        from microopt.viz.plots import plot_losses
+
+        return plot_losses(self, **options)
+
     def __repr__(self) -> str:
         if not self.epochs:
             return f"History({len(self.steps)} steps, no complete epoch)"

@@ -61,9 +61,11 @@ class RaceRun:
 class RaceResult:
     """The runs of a race, by optimizer name, in the order given."""
 
-    def __init__(self, runs: list[RaceRun], problem: str, steps: int, threshold: float | None) -> None:
+    def __init__(self, runs: list[RaceRun], problem: str, steps: int, threshold: float | None,
+                 function=None) -> None:
         self.runs: dict[str, RaceRun] = {run.name: run for run in runs}
         self.problem = problem
+        self.function = function  # the 2-D test function raced on, None for a dataset
         self.steps = steps
         self.threshold = threshold
 
@@ -103,6 +105,21 @@ class RaceResult:
             row.append(f"at step {run.diverged_at}" if run.diverged else "no")
             rows.append(row)
         return f"{self.problem}, {self.steps} steps\n" + format_table(header, rows)
+
+    def plot(self, **options):
+        """The loss curves, one color per optimizer (``microopt.viz.plots.plot_losses``)."""
+        from microopt.viz.plots import plot_losses
+
+        return plot_losses(self, **options)
+
+    def plot_contour(self, **options):
+        """The trajectories on the function's contour plot (``microopt.viz.plots.plot_contour``)."""
+        if self.function is None:
+            raise ValueError("plot_contour needs a race on a 2-D function; this one ran on a dataset. "
+                             "Use plot() for its loss curves.")
+        from microopt.viz.plots import plot_contour
+
+        return plot_contour(self.function, self, **options)
 
     def __str__(self) -> str:
         return self.table()
@@ -150,7 +167,7 @@ def race(optimizers: Mapping[str, OptimizerFactory | str] | Sequence[str], probl
         threshold = function.minimum_value + 1e-3
     runs = [_run_function(name, factory, function, start, steps, threshold, divergence_factor)
             for name, factory in factories.items()]
-    return RaceResult(runs, function.name or repr(function), steps, threshold)
+    return RaceResult(runs, function.name or repr(function), steps, threshold, function)
 
 
 # --------------------------------------------------------------------- 2-D functions

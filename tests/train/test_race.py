@@ -147,3 +147,20 @@ def test_optimizers_must_be_factories_or_preset_names():
         race({"x": 3}, "quadratic", steps=1)
     with pytest.raises(ValueError, match="No optimizers given"):
         race([], "quadratic", steps=1)
+
+
+def test_plots_draw_the_curves_and_the_trajectories(moons):
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    result = race(["gd", "adam"], "quadratic", steps=5)
+    lines = result.plot().axes[0].get_lines()
+    assert [list(line.get_ydata()) for line in lines] == [result["gd"].losses, result["adam"].losses]
+    assert result.plot_contour() is not None
+    dataset_race = race(["gd"], moons, model=small_model, steps=2)
+    with pytest.raises(ValueError, match="plot_contour needs a race on a 2-D function"):
+        dataset_race.plot_contour()
+    plt.close("all")

@@ -71,13 +71,16 @@ def test_log_space_refuses_an_empty_range():
         log_space(1.0, 0.1)
 
 
-def test_plot_draws_the_sweep():
+def test_plot_draws_the_sweep_on_a_log_lr_axis():
     pytest.importorskip("matplotlib")
-    plots = pytest.importorskip("microopt.viz.plots")
-    if not hasattr(plots, "plot_lr_sweep"):
-        pytest.skip("microopt.viz.plots.plot_lr_sweep is not written yet")
     import matplotlib
 
     matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     sweep = lr_sweep("quadratic", "gd", lrs=[0.01, 0.1, 1.0], steps=5)
-    assert sweep.plot() is not None
+    ax = sweep.plot().axes[0]
+    line = ax.get_lines()[0]
+    assert list(line.get_xdata()) == [0.01, 0.1, 1.0] and ax.get_xscale() == "log"
+    assert list(line.get_ydata())[:2] == sweep.losses[:2] and math.isnan(line.get_ydata()[2])  # diverged
+    plt.close("all")

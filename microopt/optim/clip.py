@@ -10,6 +10,9 @@
 ``clip_grad_value_`` clamps each gradient to [-clip_value, clip_value] on its own, which can
 change the direction of the step.
 
+One deliberate difference: the norm is computed without overflow, so gradients around 1e200
+give their true (finite) norm, where PyTorch's Σ g² overflows to inf and zeroes them.
+
 Call either between ``loss.backward()`` and ``optimizer.step()``. The trailing underscore
 says, as in PyTorch, that the gradients are changed in place.
 """

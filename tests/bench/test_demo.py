@@ -1,0 +1,98 @@
+"""The demo workload is the same on every engine: same weights in, same loss and gradients out."""
+
+import pytest
+
+import microopt
+from microopt.bench import demo
+from microopt.bench.engines import microopt_engine
+
+MICROOPT = microopt_engine()
+
+
+def test_initial_weights_follow_micrograds_init():
+    weights = demo.initial_weights(seed=3)
+    assert len(weights) == 2 * 16 + 16 + 16 * 16 + 16 + 16 + 1 == 337
+    # per neuron: nin weights in [-1, 1], then the bias, which micrograd starts at 0
+    first_layer_biases = weights[2:48:3]
+    assert first_layer_biases == [0.0] * 16
+    assert all(-1.0 <= w <= 1.0 for w in weights)
+    assert demo.initial_weights(seed=3) == weights != demo.initial_weights(seed=4)
+
+
+def test_moons_have_signed_labels():
+    X, y = demo.moons(100, seed=0)
+    assert len(X) == len(y) == 100
+    assert sorted(set(y)) == [-1, 1] and y.count(1) == 50
+
+
+def test_demo_loss_by_hand_on_a_one_neuron_model():
+    # one linear neuron, w = 2, b = 0.5: score = 2·1 + 0.5 = 2.5
+    model = demo.MLP(MICROOPT, [2.0, 0.5], layers=(1, 1))
+    reg = 1e-4 * (2.0 ** 2 + 0.5 ** 2)  # α Σ p² = 4.25e-4
+    loss, accuracy = demo.demo_loss(model, [[1.0]], [1], MICROOPT)
+    assert loss.data == pytest.approx(0.0 + reg, abs=1e-15)  # relu(1 - 2.5) = 0
+    assert accuracy == 1.0
+    loss, accuracy = demo.demo_loss(model, [[1.0]], [-1], MICROOPT)
+    assert loss.data == pytest.approx(3.5 + reg, abs=1e-15)  # relu(1 + 2.5) = 3.5
+    assert accuracy == 0.0
+
+
+def test_train_step_is_sgd_with_the_demos_learning_rate():
+    # L = relu(1 + s) + 1e-4 (w² + b²) with s = w·x + b, x = 1, y = -1:
+    # dL/dw = x + 2e-4 w = 1.0004, dL/db = 1 + 2e-4 b = 1.0001; lr = 1 - 0.9·0/100 = 1
+    model = demo.MLP(MICROOPT, [2.0, 0.5], layers=(1, 1))
+    loss = demo.train_step(model, [[1.0]], [-1], MICROOPT, k=0)
+    w, b = model.parameters()
+    assert loss == pytest.approx(3.500425, abs=1e-12)
+    assert w.data == pytest.approx(2.0 - 1.0004, abs=1e-12)
+    assert b.data == pytest.approx(0.5 - 1.0001, abs=1e-12)
+    # at k = 50 the demo's rate is 1 - 0.45 = 0.55
+    model = demo.MLP(MICROOPT, [2.0, 0.5], layers=(1, 1))
+    demo.train_step(model, [[1.0]], [-1], MICROOPT, k=50)
+    assert model.parameters()[0].data == pytest.approx(2.0 - 0.55 * 1.0004, abs=1e-12)
+
+
+def _loss_and_grads(model, engine, add_up=sum):
+    X, y = demo.moons(12, seed=1)
+    loss, accuracy = demo.demo_loss(model, X, y, engine, add_up)
+    loss.backward()
+    return engine.value_of(loss), accuracy, [engine.grad_of(p) for p in model.parameters()]
+
+
+def test_own_mlp_computes_the_same_loss_and_gradients_as_the_same_code():
+    weights = demo.initial_weights(seed=2)
+    same_code = _loss_and_grads(demo.MLP(MICROOPT, weights), MICROOPT)
+    own = _loss_and_grads(demo.own_mlp(weights), MICROOPT, microopt.sum)
+    assert own[0] == pytest.approx(same_code[0], rel=1e-12)
+    assert own[1] == same_code[1]
+    assert own[2] == pytest.approx(same_code[2], rel=1e-9, abs=1e-12)
+
+
+def test_own_mlp_refuses_the_wrong_number_of_weights():
+    with pytest.raises(ValueError, match="336 weights for a model of 337 parameters"):
+        demo.own_mlp([0.0] * 336)
+
+
+def test_micrograd_computes_the_same_loss_and_gradients():
+    pytest.importorskip("micrograd")
+    from microopt.bench.engines import micrograd_engine
+
+    weights = demo.initial_weights(seed=2)
+    mine = _loss_and_grads(demo.MLP(MICROOPT, weights), MICROOPT)
+    theirs = _loss_and_grads(demo.MLP(micrograd_engine(), weights), micrograd_engine())
+    # the same additions in the same order: identical to the last bit
+    assert mine[0] == theirs[0]
+    assert mine[1] == theirs[1]
+    assert mine[2] == pytest.approx(theirs[2], rel=1e-12, abs=1e-15)
+
+
+def test_torch_computes_the_same_loss_and_gradients():
+    pytest.importorskip("torch")
+    from microopt.bench.engines import torch_engine
+
+    weights = demo.initial_weights(seed=2)
+    mine = _loss_and_grads(demo.MLP(MICROOPT, weights), MICROOPT)
+    theirs = _loss_and_grads(demo.MLP(torch_engine(), weights), torch_engine())
+    assert mine[0] == pytest.approx(theirs[0], rel=1e-12)
+    assert mine[1] == theirs[1]
+    assert mine[2] == pytest.approx(theirs[2], rel=1e-9, abs=1e-12)

@@ -3,7 +3,7 @@
 - ``check_backward(rule, reference="tanh")``: a student's forward value and local
   derivative(s) of an operation, against central differences and the engine's own op.
 - ``check_optimizer(MyAdam, reference="Adam", lr=0.01)``: a student's ``Optimizer``
-  subclass beside the reference on a 2-D function and a tiny MLP; the message names the
+  subclass beside the reference on two 2-D functions and a tiny MLP; the message names the
   step, the parameter, the first quantity that differs, and a hint.
 - ``check_sgd_momentum(MySGD)``: ``check_optimizer`` against SGD with momentum, with
   hyperparameters under which the classic momentum mistakes show.

@@ -152,7 +152,8 @@ def _call_rule(rule: Callable, xs: tuple[float, ...], arity: int) -> tuple[float
     if not (isinstance(result, (tuple, list)) and len(result) == 2):
         raise _StudentError(f"it returned {result!r}, but a rule returns a pair {shape}.")
     value, grads = result
-    grads = [grads] if arity == 1 and not isinstance(grads, (tuple, list)) else list(grads)
+    if not isinstance(grads, (tuple, list)):
+        grads = [grads]
     if len(grads) != arity or not all(isinstance(x, (int, float)) for x in [value, *grads]):
         raise _StudentError(f"it returned {result!r}, but a rule returns numbers as {shape}.")
     return float(value), [float(g) for g in grads]
@@ -245,7 +246,8 @@ def check_backward(rule: Callable, reference: str | Callable | None = None, *,
             want = expected_grads[i] if expected_grads is not None else numerical[i]
             if want is None or _close(got, want, rtol, atol):
                 continue
-            fd = f", central differences of your forward give {numerical[i]!r}" if numerical[i] is not None else ""
+            fd = (f", central differences of your forward give {numerical[i]!r}"
+                  if numerical[i] is not None and expected_grads is not None else "")
             source = ref_name if expected_grads is not None else "central differences of your forward"
             raise AssertionError(
                 f"{name}: the {kind} d/d{wrt} at {where} is wrong: yours {got!r}, "

@@ -102,6 +102,11 @@ def _reference_class(reference: str | type) -> type:
 def _check_student_class(student: object, reference: type) -> None:
     from microopt.optim import Optimizer
 
+    if isinstance(student, Optimizer):
+        raise AssertionError(
+            f"the checker needs your optimizer class, got an instance of {type(student).__name__}. "
+            f"Pass the class itself: check_optimizer({type(student).__name__}, ...)."
+        )
     if not (isinstance(student, type) and issubclass(student, Optimizer)):
         raise AssertionError(
             f"the checker needs your optimizer class, a subclass of microopt.optim.Optimizer, got "
@@ -120,7 +125,7 @@ def check_optimizer(student: type, reference: str | type = "Adam", *, steps: int
     """Check that ``student`` (an ``Optimizer`` subclass) computes what ``reference`` computes.
 
     Both are built as ``cls(params, **hyperparameters)`` and run ``steps`` steps on each
-    problem (a 2-D function and a tiny MLP). Values agree when
+    problem (two 2-D functions, one so flat that ε matters, and a tiny MLP). Values agree when
     ``|yours - reference| <= atol + rtol * max(|yours|, |reference|)``.
 
     Raises ``AssertionError`` at the first difference, saying at which step, for which
@@ -130,7 +135,7 @@ def check_optimizer(student: type, reference: str | type = "Adam", *, steps: int
 
     >>> from microopt.optim import Adam
     >>> check_optimizer(Adam, "Adam", lr=0.01)
-    check_optimizer: Adam matches Adam(lr=0.01) on 2 problems x 10 steps (quantities compared by name: beta1, beta2, g, t, m, v, m_hat, v_hat, update).
+    check_optimizer: Adam matches Adam(lr=0.01) on 3 problems x 10 steps (quantities compared by name: beta1, beta2, g, t, m, v, m_hat, v_hat, update).
     """
     reference_cls = _reference_class(reference)
     _check_student_class(student, reference_cls)

@@ -1,4 +1,4 @@
-"""The small problems the checkers run an optimizer on: a 2-D function and a tiny MLP.
+"""The small problems the checkers run an optimizer on: two 2-D functions and a tiny MLP.
 
 Each problem builds fresh parameters every time it is called, so a student's optimizer and
 the reference start from exactly the same numbers. The functions use products, not ``**``,
@@ -37,6 +37,20 @@ def tilted_bowl() -> Setup:
     return [x, y], loss, ["x", "y"]
 
 
+def flat_bowl() -> Setup:
+    """f(x, y) = 10⁻⁶ ((x - 1)² + 4 (y + 0.5)²), from (x, y) = (-1.5, 2): gradients near 10⁻⁵.
+
+    So small that Adam's ε = 10⁻⁸ is no longer negligible next to √v̂: where ε sits (inside
+    or outside the square root) changes the step here, and only here.
+    """
+    x, y = Value(-1.5, label="x"), Value(2.0, label="y")
+
+    def loss() -> Value:
+        return 1e-6 * ((x - 1.0) * (x - 1.0) + 4.0 * (y + 0.5) * (y + 0.5))
+
+    return [x, y], loss, ["x", "y"]
+
+
 XOR_INPUTS = [(0.0, 0.0), (0.0, 1.0), (1.0, 0.0), (1.0, 1.0)]
 XOR_TARGETS = [-1.0, 1.0, 1.0, -1.0]
 
@@ -54,5 +68,6 @@ def tiny_mlp() -> Setup:
 
 PROBLEMS = (
     Problem("the tilted bowl f(x, y) = (x-1)² + 5(y+0.5)² + xy + tanh(x+y)", tilted_bowl),
+    Problem("the flat bowl f(x, y) = 10⁻⁶ ((x-1)² + 4(y+0.5)²)", flat_bowl),
     Problem("a tiny MLP (2 -> 3 -> 1, tanh) on XOR", tiny_mlp),
 )

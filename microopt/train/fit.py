@@ -129,18 +129,18 @@ class _Run:
         try:
             outputs = [self.model(x) for x in X_batch]
             data_loss = self.objective(outputs, y_batch)
-            objective = data_loss
-            if self.l1:
-                objective = objective + l1_penalty(self.params, self.l1)
-            if self.l2:
-                objective = objective + l2_penalty(self.params, self.l2)
+            objective, penalty = data_loss, 0.0
+            if self.l1 or self.l2:
+                penalty_term = l1_penalty(self.params, self.l1) + l2_penalty(self.params, self.l2)
+                objective, penalty = data_loss + penalty_term, penalty_term.data
         except OverflowError as err:
             raise self._diverged(f"a number overflowed in the forward pass ({err})", step, epoch, lr) from err
-        first = self.history.steps[0] if self.history.steps else None
-        first_objective = objective.data if first is None else first["loss"] + first["penalty"]
-        reason = divergence_reason(objective.data, first_objective, self.divergence_factor)
+        # Divergence compares loss + penalty with the same sum at the run's first step.
+        total = data_loss.data + penalty
+        first = self.history.steps[0]["loss"] + self.history.steps[0]["penalty"] if self.history.steps else total
+        reason = divergence_reason(total, first, self.divergence_factor)
         if reason is not None:
-            raise self._diverged(reason, step, epoch, lr, objective.data)
+            raise self._diverged(reason, step, epoch, lr, total)
 
         objective.backward()
         grad_norm = math.sqrt(math.fsum(p.grad * p.grad for p in self.params))
@@ -151,7 +151,7 @@ class _Run:
             self.scheduler.step()
 
         record = {"step": step, "epoch": epoch, "loss": data_loss.data,
-                  "penalty": objective.data - data_loss.data, "lr": lr, "grad_norm": grad_norm,
+                  "penalty": penalty, "lr": lr, "grad_norm": grad_norm,
                   "accuracy": self.objective.accuracy(outputs, y_batch)}
         self.history.steps.append(record)
         return record

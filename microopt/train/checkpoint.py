@@ -101,10 +101,11 @@ def _fsync_directory(directory: str) -> None:
 
 # --------------------------------------------------------------------- loading
 def load_checkpoint(path: str | os.PathLike, *, model=None, optimizer=None, scheduler=None) -> dict[str, Any]:
-    """Read ``path``, load its state into the given objects, return ``{"history", "extra"}``.
+    """Read ``path``, load its state into the given objects, return what else it holds.
 
-    Everything is checked before anything is loaded, so a checkpoint that does not fit
-    leaves the model, optimizer and scheduler as they were.
+    Returns ``{"history": History or None, "extra": ..., "microopt_version": "..."}``. Loading
+    is all or nothing: a checkpoint that does not fit raises ``CheckpointError`` and leaves
+    the model, optimizer and scheduler as they were.
     """
     document = _read(os.fspath(path))
     where = f"checkpoint {os.fspath(path)!r}"

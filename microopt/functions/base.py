@@ -23,6 +23,7 @@ class Function2D:
 
     Attributes:
         name:          the registry name, e.g. ``"rosenbrock"``.
+        formula:       f(x, y) written out, for titles, e.g. ``"x² − y²"``.
         minima:        the global minima, a list of (x, y); empty when there is none.
         minimum_value: f at the global minima, or None when f has no minimum.
         start:         a suggested starting point (x, y) that makes an instructive run.
@@ -33,6 +34,7 @@ class Function2D:
     """
 
     name: str = ""
+    formula: str = ""
     minima: list[tuple[float, float]] = []
     minimum_value: float | None = None
     start: tuple[float, float] = (0.0, 0.0)

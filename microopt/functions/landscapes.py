@@ -47,6 +47,7 @@ class Quadratic(Function2D):
 
     def __init__(self, condition: float = 10.0) -> None:
         self.condition = _check_positive("Quadratic", "condition", condition)
+        self.formula = f"½ (x² + {self.condition:g} y²)"
 
     def __call__(self, x: Scalar, y: Scalar) -> Scalar:
         return 0.5 * (x * x + self.condition * y * y)
@@ -79,6 +80,7 @@ class Rosenbrock(Function2D):
             raise ValueError(f"Invalid a for Rosenbrock: {a!r} (must be a finite number).")
         self.a = float(a)
         self.b = _check_positive("Rosenbrock", "b", b)
+        self.formula = f"({self.a:g} − x)² + {self.b:g} (y − x²)²"
         self.minima = [(self.a, self.a * self.a)]
         # the default window, widened when the minimum (a, a²) would fall outside it
         self.bounds = ((min(-2.0, self.a - 1.0), max(2.0, self.a + 1.0)), (-1.0, max(3.0, self.a * self.a + 1.0)))
@@ -107,6 +109,7 @@ class Beale(Function2D):
     """
 
     name = "beale"
+    formula = "(1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²"
     minima = [(3.0, 0.5)]
     minimum_value = 0.0
     start = (1.0, 1.5)
@@ -138,6 +141,7 @@ class Himmelblau(Function2D):
     """
 
     name = "himmelblau"
+    formula = "(x² + y − 11)² + (x + y² − 7)²"
     # (3, 2) is exact; the other three are roots of a polynomial, here to double precision
     # (Newton's method on the gradient).
     minima = [
@@ -171,6 +175,7 @@ class Saddle(Function2D):
     """
 
     name = "saddle"
+    formula = "x² − y²"
     minima: list[tuple[float, float]] = []
     minimum_value = None
     saddle_points = [(0.0, 0.0)]
@@ -203,6 +208,7 @@ class Rastrigin(Function2D):
 
     def __init__(self, A: float = 10.0) -> None:
         self.A = _check_positive("Rastrigin", "A", A)
+        self.formula = f"{2 * self.A:g} + x² − {self.A:g} cos 2πx + y² − {self.A:g} cos 2πy"
 
     def __call__(self, x: Scalar, y: Scalar) -> Scalar:
         A = self.A

@@ -12,6 +12,12 @@ import importlib
 _EXPORTS = {
     "draw_graph": "microopt.viz.graph",
     "save_graph": "microopt.viz.graph",
+    "plot_losses": "microopt.viz.plots",
+    "plot_contour": "microopt.viz.plots",
+    "plot_decision_boundary": "microopt.viz.plots",
+    "plot_lr_sweep": "microopt.viz.plots",
+    "animate_trajectories": "microopt.viz.animation",
+    "color_for": "microopt.viz.style",
 }
 
 __all__ = sorted(_EXPORTS)

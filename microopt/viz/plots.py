@@ -1,0 +1,472 @@
+"""Plots of optimization with matplotlib: loss curves, contour maps, decision boundaries, lr sweeps.
+
+Every function draws on ``ax`` when you give one (to combine plots in your own figure) or on a
+new figure, returns the matplotlib ``Figure``, and writes it to ``path`` (.png, .svg, .pdf)
+when you give one. Nothing calls ``plt.show()``: in a notebook, the returned figure shows
+when it is the last value of the cell. An optimizer keeps its color across all of them
+(``microopt.viz.style.color_for``).
+
+matplotlib (and numpy, which comes with it) is imported inside the functions only.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from numbers import Real
+from typing import Any, Callable, Mapping, Sequence
+
+from microopt.engine.value import Value
+from microopt.viz.style import CLASS_COLORS, color_for, new_axes, save
+
+PathLike = str | os.PathLike | None
+
+
+# ----------------------------------------------------------------------------- helpers
+def _number(value: object, where: str) -> float:
+    """A float from a float, int or Value; a clear error for anything else."""
+    if isinstance(value, Value):
+        return value.data
+    if isinstance(value, Real) and not isinstance(value, bool):
+        return float(value)
+    raise TypeError(f"{where} must be a number or a Value, got {type(value).__name__}: {value!r}.")
+
+
+def _finite_prefix(values: list[float]) -> tuple[list[float], bool]:
+    """The values up to the first NaN or infinity, and whether one was found (divergence)."""
+    for i, v in enumerate(values):
+        if not math.isfinite(v):
+            return values[:i], True
+    return values, False
+
+
+def _use_log(values: list[float], log: bool | str) -> bool:
+    """``log="auto"``: a log axis when every value is positive and they span > 2 decades."""
+    if log != "auto":
+        return bool(log)
+    positive = [v for v in values if math.isfinite(v)]
+    return bool(positive) and min(positive) > 0.0 and max(positive) / min(positive) > 100.0
+
+
+def _finish(fig, ax, title: str | None, path: PathLike, legend_below: bool = False):
+    if title:
+        ax.set_title(title)
+    handles = ax.get_legend_handles_labels()[0]
+    if handles and legend_below:  # under the axes, where it hides no part of the map
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=min(len(handles), 4),
+                  fontsize="small", frameon=False)
+    elif handles:
+        ax.legend(fontsize="small", framealpha=0.85)
+    save(fig, path)
+    return fig
+
+
+# ----------------------------------------------------------------------------- loss curves
+def _curves(name: str, run: Any, per: str) -> list[tuple[str, list[float], list[float], str, bool]]:
+    """(label, xs, ys, linestyle, diverged) for each curve of one run."""
+    if hasattr(run, "epochs") and hasattr(run, "steps"):  # a microopt.train.History
+        if per == "epoch":
+            curves = []
+            for key, label, style in (("train_loss", "train", "-"), ("val_loss", "validation", "--")):
+                points = [(r["epoch"], r[key]) for r in run.epochs if r.get(key) is not None]
+                if points:
+                    xs, ys = zip(*points)
+                    curves.append((f"{name} {label}".strip(), list(xs), [float(v) for v in ys], style))
+        else:
+            points = [(r["step"], r["loss"]) for r in run.steps]
+            curves = [(name, [p[0] for p in points], [float(p[1]) for p in points], "-")] if points else []
+    else:
+        losses = run.losses if hasattr(run, "losses") else run  # a RaceRun, or a plain sequence
+        if isinstance(losses, (str, bytes)) or not isinstance(losses, Sequence):
+            raise TypeError(
+                f"plot_losses: run {name!r} must be a list of losses, a History or a race run, "
+                f"got {type(run).__name__}: {run!r}."
+            )
+        ys = [_number(v, f"plot_losses: run {name!r}, loss {i}") for i, v in enumerate(losses)]
+        curves = [(name, list(range(len(ys))), ys, "-")]
+    result = []
+    for label, xs, ys, style in curves:
+        finite, diverged = _finite_prefix(ys)
+        diverged = diverged or bool(getattr(run, "diverged", False))  # a race run stopped before inf
+        result.append((label, xs[: len(finite)], finite, style, diverged))
+    return result
+
+
+def plot_losses(runs: Any, *, per: str = "auto", log: bool | str = "auto", ax: Any = None,
+                title: str | None = None, ylabel: str = "loss", path: PathLike = None):
+    """Loss curves of one or several runs, one color per run name.
+
+    Args:
+        runs: a mapping ``name -> run``, or a single run, or a ``RaceResult``. A run is a
+            sequence of losses (one per step), a ``microopt.train.History`` or a race run
+            (with ``.losses``).
+        per: for Histories, ``"step"`` (the minibatch loss of every step), ``"epoch"`` (train
+            loss solid and validation loss dashed, per epoch) or ``"auto"``: per epoch when
+            some History has validation losses, else per step.
+        log: log-scaled loss axis: True, False or ``"auto"`` (when the losses are positive
+            and span more than two decades).
+        ax, title, path: draw on ``ax``; the title; save to ``path`` (.png, .svg, .pdf).
+
+    A run whose loss became NaN or infinite is drawn up to its last finite value, marked
+    there with an ✕, and labelled "(diverged)". Returns the Figure.
+    """
+    if hasattr(runs, "runs") and isinstance(runs.runs, Mapping):  # a RaceResult
+        runs = runs.runs
+    if not isinstance(runs, Mapping):
+        runs = {"": runs}
+    if not runs:
+        raise ValueError("plot_losses: got no runs to plot; pass e.g. {'adam': [0.9, 0.5, 0.3]}.")
+    if per not in ("auto", "step", "epoch"):
+        raise ValueError(f"plot_losses: per must be 'auto', 'step' or 'epoch', got {per!r}.")
+    if per == "auto":
+        has_validation = any(hasattr(run, "epochs") and any(r.get("val_loss") is not None for r in run.epochs)
+                             for run in runs.values())
+        per = "epoch" if has_validation else "step"
+
+    fig, ax = new_axes(ax, figsize=(7.0, 4.2))
+    plotted: list[float] = []
+    for name, run in runs.items():
+        color = color_for(name) if name else color_for("sgd")
+        for label, xs, ys, style, diverged in _curves(str(name), run, per):
+            ax.plot(xs, ys, style, color=color, lw=1.6,
+                    label=(label + " (diverged)" if diverged else label) or None)
+            if diverged and ys:
+                ax.scatter([xs[-1]], [ys[-1]], marker="X", s=70, color=color, edgecolors="black", zorder=5)
+            plotted += ys
+    if _use_log(plotted, log):
+        ax.set_yscale("log")
+    ax.set_xlabel(per)
+    ax.set_ylabel(ylabel)
+    ax.grid(True, which="major", alpha=0.3)
+    return _finish(fig, ax, title, path)
+
+
+# ----------------------------------------------------------------------------- 2-D functions
+def _resolve_function(function: Any):
+    if isinstance(function, str):
+        from microopt.functions import get
+
+        return get(function)
+    if not callable(function):
+        raise TypeError(
+            f"Expected a test function, e.g. microopt.functions.get('rosenbrock') or a name like "
+            f"'rosenbrock', got {type(function).__name__}: {function!r}."
+        )
+    return function
+
+
+def _bounds(function: Any, bounds: Any) -> tuple[tuple[float, float], tuple[float, float]]:
+    bounds = bounds if bounds is not None else getattr(function, "bounds", None)
+    if bounds is None:
+        raise ValueError("plot_contour: this function has no .bounds; pass bounds=((xmin, xmax), (ymin, ymax)).")
+    try:
+        (x0, x1), (y0, y1) = bounds
+        x0, x1, y0, y1 = (float(v) for v in (x0, x1, y0, y1))
+    except (TypeError, ValueError):
+        raise ValueError(f"Invalid bounds: {bounds!r} (expected ((xmin, xmax), (ymin, ymax))).") from None
+    if not (x0 < x1 and y0 < y1):
+        raise ValueError(f"Invalid bounds: {bounds!r} (each range needs min < max).")
+    return (x0, x1), (y0, y1)
+
+
+def _trajectories(trajectories: Any) -> dict[str, tuple[list[float], list[float], bool]]:
+    """name -> (xs, ys, diverged), from a mapping of point lists or a RaceResult."""
+    if trajectories is None:
+        return {}
+    if hasattr(trajectories, "runs") and isinstance(trajectories.runs, Mapping):  # a RaceResult
+        trajectories = trajectories.runs
+    if not isinstance(trajectories, Mapping):
+        raise TypeError(
+            f"trajectories must be a mapping name -> list of (x, y) points, got "
+            f"{type(trajectories).__name__}. Write {{'sgd': points}} for a single one."
+        )
+    result = {}
+    for name, item in trajectories.items():
+        points = getattr(item, "trajectory", item)  # a RaceRun, or the points themselves
+        if points is None or isinstance(points, (str, bytes)) or len(points) == 0:
+            raise ValueError(f"trajectory {name!r} must be a non-empty list of (x, y) points, got {points!r}.")
+        xs, ys = [], []
+        for i, point in enumerate(points):
+            if isinstance(point, (str, bytes)) or not hasattr(point, "__len__") or len(point) != 2:
+                raise ValueError(f"trajectory {name!r}: point {i} must be an (x, y) pair, got {point!r}.")
+            xs.append(_number(point[0], f"trajectory {name!r}, point {i}, x"))
+            ys.append(_number(point[1], f"trajectory {name!r}, point {i}, y"))
+        # a race run stops recording at divergence, before any inf: it says so itself
+        diverged = bool(getattr(item, "diverged", False)) or not all(math.isfinite(v) for v in xs + ys)
+        n = next((i for i, (a, b) in enumerate(zip(xs, ys)) if not (math.isfinite(a) and math.isfinite(b))),
+                 len(xs))
+        result[str(name)] = (xs[:n], ys[:n], diverged)
+    return result
+
+
+def draw_landscape(ax, function: Any, *, bounds: Any = None, levels: int = 30, log: bool | str = "auto",
+                   resolution: int = 150, colorbar: bool = True, start: tuple[float, float] | None = None):
+    """Filled contours of ``function`` on ``ax``, its minima (★), saddle points (✕) and ``start`` (●).
+
+    The shared background of ``plot_contour`` and ``animate_trajectories``. Returns the
+    resolved function.
+    """
+    import numpy as np
+    from matplotlib.colors import LogNorm
+    from matplotlib.ticker import LogFormatterSciNotation, LogLocator
+
+    function = _resolve_function(function)
+    (x0, x1), (y0, y1) = _bounds(function, bounds)
+    if isinstance(levels, bool) or not isinstance(levels, int) or levels < 2:
+        raise ValueError(f"Invalid levels: {levels!r} (the number of contour levels, a whole number >= 2).")
+    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 10:
+        raise ValueError(f"Invalid resolution: {resolution!r} (grid points per axis, a whole number >= 10).")
+    xs = np.linspace(x0, x1, resolution)
+    ys = np.linspace(y0, y1, resolution)
+    Z = np.array([[function(float(x), float(y)) for x in xs] for y in ys], dtype=float)
+
+    fmin = getattr(function, "minimum_value", None)
+    shifted = Z - (fmin if fmin is not None else 0.0)
+    use_log = (fmin is not None and bool((shifted >= 0).all())) if log == "auto" else bool(log)
+    if use_log:
+        # Log-spaced levels: the interesting part of a landscape is near its minimum, where
+        # f is tiny; linear levels would paint all of it one color.
+        positive = shifted[shifted > 0]
+        if positive.size == 0:
+            raise ValueError("plot_contour: log=True needs f(x, y) > min somewhere in the bounds.")
+        # Whole decades at both ends, so the colorbar reads 10^-2, 10^-1, 10^0...
+        high = 10.0 ** math.ceil(math.log10(float(positive.max())))
+        low = max(10.0 ** math.floor(math.log10(float(positive.min()))), high * 1e-6)
+        contour_levels = np.geomspace(low, high, levels)
+        filled = ax.contourf(xs, ys, np.maximum(shifted, low), levels=contour_levels,
+                             norm=LogNorm(low, high), cmap="viridis", extend="min")
+        ax.contour(xs, ys, shifted, levels=contour_levels, colors="white", linewidths=0.3, alpha=0.4)
+        ticks = {"ticks": LogLocator(), "format": LogFormatterSciNotation()}
+    else:
+        filled = ax.contourf(xs, ys, Z, levels=levels, cmap="viridis")
+        ax.contour(xs, ys, Z, levels=levels, colors="white", linewidths=0.3, alpha=0.4)
+        ticks = {}
+    if colorbar:
+        label = "f(x, y)" if not fmin else "f(x, y) − f*"
+        ax.figure.colorbar(filled, ax=ax, label=label + (" (log scale)" if use_log else ""), **ticks)
+
+    minima = list(getattr(function, "minima", []) or [])
+    if minima:
+        ax.scatter(*zip(*minima), marker="*", s=260, color="white", edgecolors="black", linewidths=1.0,
+                   zorder=6, label="global minimum" if len(minima) == 1 else "global minima")
+    saddles = list(getattr(function, "saddle_points", []) or [])
+    if saddles:
+        ax.scatter(*zip(*saddles), marker="X", s=120, color="white", edgecolors="black", zorder=6,
+                   label="saddle point")
+    if start is not None:
+        ax.scatter([start[0]], [start[1]], marker="o", s=90, color="white", edgecolors="black",
+                   linewidths=1.5, zorder=6, label="start")
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    if 1 / 3 <= (x1 - x0) / (y1 - y0) <= 3:
+        ax.set_aspect("equal")  # true geometry: a narrow valley looks narrow
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    return function
+
+
+def landscape_figsize(bounds, width: float = 7.0) -> tuple[float, float]:
+    """A figure size whose map area has the shape of ``bounds`` (room for colorbar and legend)."""
+    (x0, x1), (y0, y1) = bounds
+    ratio = (y1 - y0) / (x1 - x0)
+    return width, min(max(4.8 * ratio + 2.0, 4.0), 8.0) if 1 / 3 <= ratio <= 3 else 5.8
+
+
+def _default_title(function: Any) -> str:
+    name = getattr(function, "name", "") or getattr(function, "__name__", "")
+    formula = getattr(function, "formula", "")
+    return f"{name.capitalize()}: f(x, y) = {formula}" if formula else name.capitalize()
+
+
+def plot_contour(function: Any, trajectories: Any = None, *, ax: Any = None, bounds: Any = None,
+                 levels: int = 30, log: bool | str = "auto", resolution: int = 150, show_start: bool = True,
+                 title: str | None = None, path: PathLike = None):
+    """A 2-D test function as a filled contour map, with optimizer trajectories on top.
+
+    Args:
+        function: a ``microopt.functions`` object (or its name, e.g. ``"rosenbrock"``), or any
+            ``f(x, y) -> float`` with ``bounds`` given.
+        trajectories: a mapping ``name -> [(x0, y0), (x1, y1), ...]`` (one point per step, the
+            start first), or a ``RaceResult``. Each is a line in its optimizer's color with a
+            dot per step, so step sizes show; a ● ends it. A trajectory that reaches NaN/inf
+            is drawn up to there and labelled "(diverged)".
+        bounds: ((xmin, xmax), (ymin, ymax)); the function's own ``.bounds`` by default.
+        levels, log: the number of contour levels, log-spaced above the minimum value when
+            ``log`` is True or, with ``"auto"``, when the function has a known minimum.
+        resolution: grid points per axis. show_start: mark the start (of the trajectories, or
+            the function's suggested ``.start``) with a white ●.
+        ax, title, path: as in ``plot_losses``.
+
+    Minima are white ★, saddle points white ✕. Returns the Figure.
+    """
+    paths = _trajectories(trajectories)
+    function = _resolve_function(function)
+    fig, ax = new_axes(ax, figsize=landscape_figsize(_bounds(function, bounds)))
+    start = None
+    if show_start:
+        first = next(iter(paths.values()), None)
+        start = (first[0][0], first[1][0]) if first and first[0] else getattr(function, "start", None)
+    function = draw_landscape(ax, function, bounds=bounds, levels=levels, log=log, resolution=resolution,
+                              start=start)
+    for name, (xs, ys, diverged) in paths.items():
+        color = color_for(name)
+        ax.plot(xs, ys, "-", marker=".", ms=4, lw=1.6, color=color, zorder=4,
+                label=name + (" (diverged)" if diverged else ""))
+        if xs:
+            ax.scatter([xs[-1]], [ys[-1]], marker="X" if diverged else "o", s=55, color=color,
+                       edgecolors="white", linewidths=1.0, zorder=5)
+    return _finish(fig, ax, title if title is not None else _default_title(function), path, legend_below=True)
+
+
+# ----------------------------------------------------------------------------- classifiers
+def _grid_outputs(model: Callable, xs, ys) -> list[list[Any]]:
+    """The model's output at every grid point: a float score, or a list of k float logits."""
+    grid = []
+    for y in ys:
+        row = []
+        for x in xs:
+            out = model([float(x), float(y)])
+            if isinstance(out, (list, tuple)) and len(out) == 1:
+                out = out[0]
+            if isinstance(out, (list, tuple)):
+                row.append([_number(v, "model output") for v in out])
+            else:
+                row.append(_number(out, "model output"))
+        grid.append(row)
+    return grid
+
+
+def plot_decision_boundary(model: Callable, X: Sequence[Sequence[float]], y: Sequence[int], *,
+                           ax: Any = None, resolution: int = 60, padding: float = 0.5,
+                           title: str | None = None, path: PathLike = None):
+    """The regions a 2-feature classifier assigns to each class, with the data on top.
+
+    Args:
+        model: called as ``model([x1, x2])``; returns one score (a Value or float: class 1
+            when > 0, as for logits and hinge scores) or a list of k logits (the class is
+            the argmax), as ``microopt.nn.MLP`` does.
+        X, y: the samples (two features each) and their labels: 0/1, -1/+1 or 0..k-1.
+        resolution: grid points per axis; the model runs resolution² times, so keep it
+            modest for big models (60 takes about a second for a 2-16-16-1 MLP).
+        padding: margin around the data, in feature units.
+        ax, title, path: as in ``plot_losses``.
+
+    Returns the Figure.
+    """
+    import numpy as np
+
+    if len(X) != len(y):
+        raise ValueError(f"plot_decision_boundary: X has {len(X)} samples but y has {len(y)}.")
+    if len(X) == 0:
+        raise ValueError("plot_decision_boundary: X is empty; pass at least one sample.")
+    for i, x in enumerate(X):
+        if isinstance(x, (str, bytes)) or not hasattr(x, "__len__") or len(x) != 2:
+            raise ValueError(
+                f"plot_decision_boundary needs exactly 2 features per sample (to draw a plane), "
+                f"but sample {i} is {x!r}."
+            )
+    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 10:
+        raise ValueError(f"Invalid resolution: {resolution!r} (grid points per axis, a whole number >= 10).")
+    points = np.array([[_number(v, f"X[{i}]") for v in x] for i, x in enumerate(X)])
+    labels = sorted(set(y))
+    signed = set(labels) <= {-1, 1} and -1 in labels
+    # class index of each label: -1/+1 become 0/1, so they match "score > 0 is class 1"
+    index = {label: (1 if label == 1 else 0) if signed else label for label in labels}
+    if not all(isinstance(c, int) and c >= 0 for c in index.values()):
+        raise ValueError(f"plot_decision_boundary: labels must be 0/1, -1/+1 or 0..k-1, got {labels}.")
+
+    (x0, y0), (x1, y1) = points.min(axis=0) - padding, points.max(axis=0) + padding
+    xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
+    Z = np.array(_grid_outputs(model, xs, ys))
+    if Z.ndim == 2:  # one score s per point: class 1 where s > 0, class 0 where s < 0
+        margins = [-Z, Z]
+    else:  # k logits per point: class c wins where z_c - max_{j != c} z_j > 0
+        margins = [Z[:, :, c] - np.delete(Z, c, axis=2).max(axis=2) for c in range(Z.shape[2])]
+    k = max(len(margins), max(index.values()) + 1)
+    colors = [CLASS_COLORS[c % len(CLASS_COLORS)] for c in range(k)]
+
+    fig, ax = new_axes(ax, figsize=(6.2, 5.2))
+    for c, margin in enumerate(margins):
+        # Each region is the zero level set of a margin, interpolated between grid points:
+        # boundaries come out smooth even on a coarse grid.
+        if margin.max() > 0.0:
+            ax.contourf(xs, ys, margin, levels=[0.0, margin.max() + 1.0], colors=[colors[c]], alpha=0.25)
+        if margin.min() < 0.0 < margin.max():
+            ax.contour(xs, ys, margin, levels=[0.0], colors="black", linewidths=1.0)
+    for label in labels:
+        chosen = points[[t == label for t in y]]
+        ax.scatter(chosen[:, 0], chosen[:, 1], s=22, color=colors[index[label]], edgecolors="black",
+                   linewidths=0.5, label=f"class {label}", zorder=3)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_xlabel("feature 1")
+    ax.set_ylabel("feature 2")
+    return _finish(fig, ax, title if title is not None else "Decision boundary", path)
+
+
+# ----------------------------------------------------------------------------- learning-rate sweep
+def plot_lr_sweep(lrs: Any, losses: Any = None, *, ax: Any = None, log: bool | str = "auto",
+                  title: str | None = None, ylabel: str = "final loss", path: PathLike = None):
+    """Loss against learning rate, on a log lr axis, with diverged runs marked at the top.
+
+    Args:
+        lrs: the learning rates tried (positive), or a sweep result with ``.lrs`` and
+            ``.losses`` (then leave ``losses`` out).
+        losses: the loss reached with each lr, or a mapping ``optimizer name -> losses`` to
+            compare optimizers (one line each, in their colors). NaN or infinity means the
+            run diverged: it is drawn as an ✕ along the top edge.
+        log: log-scaled loss axis: True, False or ``"auto"``.
+        ax, title, path: as in ``plot_losses``.
+
+    The best (lowest) finite loss of each line is marked with a ★ and its lr given in the
+    legend. Returns the Figure.
+    """
+    if losses is None and hasattr(lrs, "lrs") and hasattr(lrs, "losses"):
+        lrs, losses = lrs.lrs, lrs.losses
+    if losses is None:
+        raise ValueError("plot_lr_sweep needs the losses: plot_lr_sweep(lrs, losses).")
+    rates = [_number(v, f"lr {i}") for i, v in enumerate(lrs)]
+    if not rates:
+        raise ValueError("plot_lr_sweep: got no learning rates.")
+    bad = [r for r in rates if not (r > 0.0 and math.isfinite(r))]
+    if bad:
+        raise ValueError(f"plot_lr_sweep: learning rates must be positive for a log axis, got {bad[0]!r}.")
+    series = dict(losses) if isinstance(losses, Mapping) else {"": losses}
+    fig, ax = new_axes(ax, figsize=(7.0, 4.2))
+    finite_all: list[float] = []
+    diverged_label = "diverged (loss inf/nan)"
+    for name, values in series.items():
+        values = [_number(v, f"loss {i}" + (f" of {name!r}" if name else "")) for i, v in enumerate(values)]
+        if len(values) != len(rates):
+            raise ValueError(f"plot_lr_sweep: {len(rates)} learning rates but {len(values)} losses"
+                             + (f" for {name!r}." if name else "."))
+        color = color_for(name) if name else color_for("sgd")
+        # NaN breaks the line where a run diverged, instead of joining across the gap.
+        ax.plot(rates, [v if math.isfinite(v) else float("nan") for v in values], "-o", ms=4, lw=1.6,
+                color=color, label=name or None)
+        finite = [(r, v) for r, v in zip(rates, values) if math.isfinite(v)]
+        finite_all += [v for _, v in finite]
+        if finite:
+            best_lr, best = min(finite, key=lambda p: p[1])
+            ax.scatter([best_lr], [best], marker="*", s=220, color=color, edgecolors="black", zorder=5,
+                       label=f"best{' ' + name if name else ''}: lr = {best_lr:.3g}")
+        diverged = [r for r, v in zip(rates, values) if not math.isfinite(v)]
+        if diverged:
+            # x in data coordinates, y in axes coordinates: pinned to the top edge
+            ax.scatter(diverged, [0.96] * len(diverged), transform=ax.get_xaxis_transform(), marker="x", s=60,
+                       color=color, linewidths=2.0, zorder=5, clip_on=False, label=diverged_label)
+            diverged_label = None  # one legend entry is enough
+    ax.set_xscale("log")
+    ax.set_xlim(min(rates) / 1.5, max(rates) * 1.5)  # the ✕ marks do not widen the axis themselves
+    if _use_log(finite_all, log):
+        ax.set_yscale("log")
+    if diverged_label is None:  # something diverged: keep the top band free for the ✕ marks
+        bottom, top = ax.get_ylim()
+        if ax.get_yscale() == "log":
+            ax.set_ylim(bottom, top * (top / bottom) ** 0.15)
+        else:
+            ax.set_ylim(bottom, top + 0.15 * (top - bottom))
+    ax.set_xlabel("learning rate")
+    ax.set_ylabel(ylabel)
+    ax.grid(True, which="major", alpha=0.3)
+    return _finish(fig, ax, title if title is not None else "Learning-rate sweep", path)

@@ -146,7 +146,10 @@ class _Run:
         grad_norm = math.sqrt(math.fsum(p.grad * p.grad for p in self.params))
         if self.clip_grad_norm is not None:
             clip_grad_norm_(self.params, self.clip_grad_norm)
-        self.optimizer.step()
+        try:
+            self.optimizer.step()
+        except OverflowError as err:  # g ** 2 of a huge gradient, in the adaptive optimizers
+            raise self._diverged(f"a number overflowed in the optimizer step ({err})", step, epoch, lr) from err
         if self.step_scheduler_per_step:
             self.scheduler.step()
 

@@ -178,27 +178,33 @@ def _run_function(name: str, factory: OptimizerFactory, function, start: tuple[f
     optimizer = factory([x, y])
     trajectory: list[tuple[float, float]] = []
     losses: list[float] = []
+
+    def diverged(step: int, reason: str) -> RaceRun:
+        error = DivergenceError(reason, step=step, lr=optimizer.param_groups[0]["lr"], loss=losses[-1])
+        return RaceRun(name, losses, math.inf, trajectory, _reached(losses, threshold),
+                       diverged=True, diverged_at=step, message=str(error))
+
     for step in range(steps + 1):
         trajectory.append((x.data, y.data))
         optimizer.zero_grad()
         try:
             f = function(x, y)
-            loss = f.data
         except OverflowError as err:
-            f, loss = None, math.inf
-            reason = f"a number overflowed ({err})"
-        else:
-            reason = divergence_reason(loss, losses[0] if losses else loss, divergence_factor)
-            if reason is None and not (math.isfinite(x.data) and math.isfinite(y.data)):
-                reason = f"the point became ({x.data}, {y.data})"
-        losses.append(loss)
+            losses.append(math.inf)
+            return diverged(step, f"a number overflowed ({err})")
+        losses.append(f.data)
+        reason = divergence_reason(f.data, losses[0], divergence_factor)
+        if reason is None and not (math.isfinite(x.data) and math.isfinite(y.data)):
+            reason = f"the point became ({x.data}, {y.data})"
         if reason is not None:
-            error = DivergenceError(reason, step=step, lr=optimizer.param_groups[0]["lr"], loss=loss)
-            return RaceRun(name, losses, math.inf, trajectory, _reached(losses, threshold),
-                           diverged=True, diverged_at=step, message=str(error))
-        if step < steps:  # the last point is only measured, not stepped from
-            f.backward()
+            return diverged(step, reason)
+        if step == steps:  # the last point is only measured, not stepped from
+            break
+        f.backward()
+        try:
             optimizer.step()
+        except OverflowError as err:  # g ** 2 of a huge gradient, in the adaptive optimizers
+            return diverged(step, f"a number overflowed in the optimizer step ({err})")
     return RaceRun(name, losses, losses[-1], trajectory, _reached(losses, threshold))
 
 

@@ -1,0 +1,100 @@
+"""The report: its structure, the table, the command line, and skipping what is not installed."""
+
+import json
+import sys
+
+import pytest
+
+from microopt.bench import format_table, main, report, run
+
+STATUSES = {"PASS", "MISS", "SKIP", "-"}
+
+
+@pytest.fixture(scope="module")
+def quick():
+    return run(quick=True)
+
+
+def test_quick_run_structure(quick):
+    assert quick["quick"] is True
+    assert quick["same_loss"] is True
+    assert set(quick["initial_loss"]) >= {"microopt", "microopt.nn"}
+    assert [row["id"] for row in quick["rows"]] == ["a,c", "a'", "b", "d", "e", "e"]
+    for row in quick["rows"]:
+        assert set(row["results"]) == {"microopt", "micrograd", "torch"}
+        assert row["results"]["microopt"] > 0
+        assert all(check["status"] in STATUSES for check in row["checks"])
+    assert quick["frozen_objects"] > 0
+    assert [r["parameters"] for r in quick["optimizers"]["rows"]] == [105, 105, 1051, 1051]
+    json.loads(json.dumps(quick))  # machine-readable as it stands
+
+
+def test_targets_are_the_ones_in_the_brief(quick):
+    checks = {(row["id"], check["label"]): check for row in quick["rows"] for check in row["checks"]}
+    assert checks[("a,c", "vs micrograd")]["target"] == 6.0
+    assert checks[("a,c", "vs torch")]["target"] == 8.0
+    assert checks[("b", "vs micrograd")]["target"] == 20.0
+    assert checks[("e", "microopt")]["target"] == 120.0
+
+
+def test_speedups_are_the_ratio_of_best_times(quick):
+    row = quick["rows"][0]
+    check = row["checks"][0]
+    if check["status"] == "SKIP":
+        pytest.skip("micrograd is not installed")
+    assert check["value"] == pytest.approx(row["results"]["micrograd"] / row["results"]["microopt"])
+    assert check["status"] == ("PASS" if check["value"] >= 6.0 else "MISS")
+
+
+def test_table_shows_every_workload_and_result(quick):
+    table = format_table(quick)
+    for row in quick["rows"]:
+        assert row["workload"].strip() in table
+    for word in ("microopt", "micrograd", "torch", "ratio", "target", "result", "[--quick]",
+                 "SGD(momentum=0.9)", "Adam", "ns/parameter", "Same workload"):
+        assert word in table
+
+
+def test_repeat_must_be_positive():
+    with pytest.raises(ValueError, match="Invalid repeat: 0"):
+        run(quick=True, repeat=0)
+
+
+def test_missing_micrograd_and_torch_are_skipped_with_a_note(monkeypatch):
+    for name in ("micrograd", "micrograd.engine", "torch"):
+        monkeypatch.setitem(sys.modules, name, None)  # makes `import name` raise ImportError
+    result = run(quick=True)
+    assert set(result["versions"]) == {"microopt"}
+    assert any("micrograd is not installed" in note and "pip install micrograd==0.1.0" in note
+               for note in result["skipped"])
+    assert any("torch is not installed" in note for note in result["skipped"])
+    statuses = {(row["id"], c["label"]): c["status"] for row in result["rows"] for c in row["checks"]}
+    assert statuses[("a,c", "vs micrograd")] == statuses[("a,c", "vs torch")] == "SKIP"
+    assert "micrograd is not installed" in format_table(result)
+
+
+def test_main_prints_json_and_exits_0(monkeypatch, capsys, quick):
+    seen = {}
+
+    def fake_run(**options):
+        seen.update(options)
+        return quick
+
+    monkeypatch.setattr(report, "run", fake_run)
+    assert main(["--quick", "--repeat", "3", "--json"]) == 0
+    assert seen["quick"] is True and seen["repeat"] == 3
+    assert json.loads(capsys.readouterr().out)["rows"] == json.loads(json.dumps(quick["rows"]))
+
+
+def test_main_prints_the_table(monkeypatch, capsys, quick):
+    monkeypatch.setattr(report, "run", lambda **options: quick)
+    assert main([]) == 0
+    assert capsys.readouterr().out.strip() == format_table(quick)
+
+
+@pytest.mark.parametrize("bad", ["0", "-1", "two"])
+def test_main_refuses_a_bad_repeat(bad, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--repeat", bad])
+    assert exit_.value.code == 2
+    assert "invalid repeat" in capsys.readouterr().err

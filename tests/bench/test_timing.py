@@ -1,0 +1,64 @@
+"""Fair timing: turns are taken in rotation, and the collector's work is counted."""
+
+import pytest
+
+from microopt.bench.engines import microopt_engine
+from microopt.bench.timing import gc_activity, interleaved, summary
+
+
+def test_contenders_take_turns_and_the_first_place_rotates():
+    calls = []
+    samples = interleaved({name: (lambda name=name: calls.append(name)) for name in "abc"}, repeat=3)
+    assert calls == ["a", "b", "c", "b", "c", "a", "c", "a", "b"]
+    assert {name: len(times) for name, times in samples.items()} == {"a": 3, "b": 3, "c": 3}
+    assert all(t >= 0.0 for times in samples.values() for t in times)
+
+
+@pytest.mark.parametrize("repeat", [0, -2, 1.5, True])
+def test_repeat_must_be_a_positive_whole_number(repeat):
+    with pytest.raises(ValueError, match=f"Invalid repeat: {repeat!r}"):
+        interleaved({"a": lambda: None}, repeat)
+
+
+def test_summary_keeps_the_best_and_the_median():
+    assert summary([0.3, 0.1, 0.2, 0.5]) == {"best": 0.1, "median": 0.25, "samples": 4}
+
+
+def _cycles(n: int) -> None:
+    for _ in range(n):
+        node = {}
+        node["self"] = node  # a reference cycle: only the collector can free it
+
+
+def test_gc_activity_counts_objects_only_the_collector_could_free():
+    assert gc_activity(lambda: _cycles(50))["objects_freed_by_gc"] >= 50
+
+
+def test_microopt_graphs_leave_nothing_for_the_collector():
+    engine = microopt_engine()
+
+    def forward_backward():
+        w = engine.param(0.5)
+        y = w
+        for _ in range(300):
+            y = (y * w).relu() + 1.0
+        y.backward()
+
+    assert gc_activity(forward_backward)["objects_freed_by_gc"] == 0
+
+
+def test_micrograd_graphs_need_the_collector():
+    pytest.importorskip("micrograd")
+    from microopt.bench.engines import micrograd_engine
+
+    engine = micrograd_engine()
+
+    def forward_backward():
+        w = engine.param(0.5)
+        y = w
+        for _ in range(300):
+            y = (y * w).relu() + 1.0
+        y.backward()
+
+    # each node's _backward closure refers back to the node: at least one cycle per node
+    assert gc_activity(forward_backward)["objects_freed_by_gc"] >= 900

@@ -15,12 +15,18 @@ from microopt.optim.optimizer import Optimizer
 
 
 def anneal_cos(start: float, end: float, pct: float) -> float:
-    """Half a cosine from ``start`` (pct = 0) to ``end`` (pct = 1): end + (start - end)/2 · (1 + cos(π·pct))."""
+    """Half a cosine from ``start`` (pct = 0) to ``end`` (pct = 1).
+
+        value = end + (start - end)/2 · (1 + cos(π·pct))
+    """
     return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
 
 
 def anneal_linear(start: float, end: float, pct: float) -> float:
-    """A straight line from ``start`` (pct = 0) to ``end`` (pct = 1): start + (end - start) · pct."""
+    """A straight line from ``start`` (pct = 0) to ``end`` (pct = 1).
+
+        value = start + (end - start) · pct
+    """
     return (end - start) * pct + start
 
 
@@ -35,15 +41,15 @@ class OneCycleLR(LRScheduler):
     With T = ``total_steps`` (or ``epochs · steps_per_epoch``) and p = ``pct_start``, each phase
     runs from the step where the previous one ended (0 for the first) to its own end step:
 
-        phase                 ends at step     lr                      momentum
-        1 (warm up)           p·T - 1          initial_lr -> max_lr    max_momentum -> base_momentum
-        2 (anneal)            T - 1            max_lr -> min_lr        base_momentum -> max_momentum
+        phase          ends at step   lr                     momentum
+        1 (warm up)    p·T - 1        initial_lr -> max_lr   max_momentum -> base_momentum
+        2 (anneal)     T - 1          max_lr -> min_lr       base_momentum -> max_momentum
 
     and with ``three_phase=True`` the paper's symmetric cycle, then a final anneal:
 
-        1                     p·T - 1          initial_lr -> max_lr    max_momentum -> base_momentum
-        2                     2·p·T - 2        max_lr -> initial_lr    base_momentum -> max_momentum
-        3                     T - 1            initial_lr -> min_lr    max_momentum (constant)
+        1              p·T - 1        initial_lr -> max_lr   max_momentum -> base_momentum
+        2              2·p·T - 2      max_lr -> initial_lr   base_momentum -> max_momentum
+        3              T - 1          initial_lr -> min_lr   max_momentum (constant)
 
     Within a phase, pct = (step - phase start) / (phase end - phase start) goes from 0 to 1 and
     each quantity follows ``anneal_cos`` (default) or ``anneal_linear`` from its start to its end.
@@ -77,7 +83,7 @@ class OneCycleLR(LRScheduler):
             )
         for name, value in (("div_factor", div_factor), ("final_div_factor", final_div_factor)):
             if not value > 0:
-                raise ValueError(f"Invalid {name}: {value!r} (must be > 0; the lr is divided by it)")
+                raise ValueError(f"Invalid {name}: {value!r} (must be > 0: lr is divided by it)")
         self.anneal_strategy = anneal_strategy
         self._schedule_phases = _phases(self.total_steps, pct_start, three_phase)
         if self._schedule_phases[0]["end_step"] == 0:

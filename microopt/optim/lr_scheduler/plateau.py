@@ -84,7 +84,7 @@ class ReduceLROnPlateau(LRScheduler):
         self.num_bad_epochs = 0
 
     def is_better(self, metric: float, best: float) -> bool:
-        """Step 1 of the class docstring: does ``metric`` beat ``best`` by more than the threshold?"""
+        """Step 1 of the class docstring: does ``metric`` beat ``best`` by more than threshold?"""
         if self.mode == "min" and self.threshold_mode == "rel":
             return metric < best * (1.0 - self.threshold)
         if self.mode == "min":

@@ -58,7 +58,7 @@ class SequentialLR(LRScheduler):
         self._last_lr = first.get_last_lr()
 
     def step(self) -> None:
-        """Advance one epoch: restart the next scheduler at a milestone, else step the active one."""
+        """Next epoch: at a milestone restart the next scheduler, else step the active one."""
         self.last_epoch += 1
         k = bisect_right(self._milestones, self.last_epoch)
         scheduler = self._schedulers[k]

@@ -7,11 +7,14 @@
   step, the parameter, the first quantity that differs, and a hint.
 - ``check_sgd_momentum(MySGD)``: ``check_optimizer`` against SGD with momentum, with
   hyperparameters under which the classic momentum mistakes show.
+- ``check_lr_schedule(step_lr, "StepLR", step_size=3, gamma=0.5)``: a student's schedule
+  (a function of the epoch, or an ``LRScheduler`` subclass) against PyTorch's numbers.
 
 They work in a notebook and in any autograder (nbgrader, otter, a plain pytest file).
 """
 
 from microopt.exercises.backward import check_backward
 from microopt.exercises.optimizers import check_optimizer, check_sgd_momentum
+from microopt.exercises.schedules import check_lr_schedule
 
-__all__ = ["check_backward", "check_optimizer", "check_sgd_momentum"]
+__all__ = ["check_backward", "check_optimizer", "check_sgd_momentum", "check_lr_schedule"]

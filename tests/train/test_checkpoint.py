@@ -1,11 +1,15 @@
 """Checkpoints: one JSON file, written atomically, checked on loading, and an exact resume."""
 
 import json
+import math
 import os
 import pickle
+import tempfile
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
+from microopt.data import make_moons
 from microopt.nn import MLP
 from microopt.optim import SGD, Adam
 from microopt.optim.lr_scheduler import ExponentialLR, OneCycleLR, ReduceLROnPlateau, StepLR
@@ -223,3 +227,24 @@ def test_a_state_that_fails_to_load_puts_back_what_was_already_loaded(saved):
     with pytest.raises(CheckpointError, match=r"does not load: state_dict has keys \['not_a_step_lr_field'\]"):
         load_checkpoint(path, model=model, optimizer=optimizer, scheduler=scheduler)
     assert (model.state_dict(), optimizer.state_dict(), scheduler.state_dict()) == before
+
+
+@settings(max_examples=15, deadline=None)
+@given(batch_size=st.integers(1, 20), stop_after=st.integers(1, 40), seed=st.integers(0, 2**32))
+def test_resuming_anywhere_with_any_batch_size_is_exact(batch_size, stop_after, seed):
+    data = make_moons(12, seed=5)
+    total = 3 * math.ceil(12 / batch_size)
+    stop_after = min(stop_after, total)
+    run = dict(epochs=3, batch_size=batch_size, seed=seed, progress=False)
+    model, optimizer, scheduler = setup()
+    whole = fit(model, optimizer, data, scheduler=scheduler, **run)
+    first = setup()
+    part = fit(first[0], first[1], data, scheduler=first[2], steps=stop_after, **run)
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "run.json")
+        save_checkpoint(path, model=first[0], optimizer=first[1], scheduler=first[2], history=part)
+        resumed = setup()
+        history = load_checkpoint(path, model=resumed[0], optimizer=resumed[1], scheduler=resumed[2])["history"]
+    fit(resumed[0], resumed[1], data, scheduler=resumed[2], history=history, **run)
+    assert history.steps == whole.steps and history.epochs == whole.epochs
+    assert resumed[0].state_dict() == model.state_dict()

@@ -45,9 +45,9 @@ class Adadelta(Optimizer):
         if weight_decay != 0:
             g = g + weight_decay * p.data
         state["step"] += 1
-        square_avg = rho * state["square_avg"] + (1 - rho) * g ** 2
+        square_avg = rho * state["square_avg"] + (1 - rho) * g * g
         delta = math.sqrt(state["acc_delta"] + eps) / math.sqrt(square_avg + eps) * g
-        acc_delta = rho * state["acc_delta"] + (1 - rho) * delta ** 2
+        acc_delta = rho * state["acc_delta"] + (1 - rho) * delta * delta
         state.update(square_avg=square_avg, acc_delta=acc_delta)
         update = lr * delta
         p.data -= update

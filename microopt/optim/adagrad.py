@@ -54,7 +54,7 @@ class Adagrad(Optimizer):
             g = g + weight_decay * p.data
         t = state["step"] + 1
         clr = lr / (1 + (t - 1) * lr_decay)
-        sum_sq = state["sum_sq"] + g ** 2
+        sum_sq = state["sum_sq"] + g * g
         state.update(step=t, sum_sq=sum_sq)
         update = clr * g / (math.sqrt(sum_sq) + eps)
         p.data -= update

@@ -62,7 +62,7 @@ class Adam(Optimizer):
                 g = g + weight_decay * p.data
         t = state["step"] + 1
         m = beta1 * state["m"] + (1 - beta1) * g
-        v = beta2 * state["v"] + (1 - beta2) * g ** 2
+        v = beta2 * state["v"] + (1 - beta2) * g * g
         state.update(step=t, m=m, v=v)
         if amsgrad:
             v_max = max(state.get("v_max", 0.0), v)

@@ -63,7 +63,7 @@ class NAdam(Optimizer):
         mu_next = beta1 * (1 - 0.5 * 0.96 ** ((t + 1) * momentum_decay))
         mu_product = state["mu_product"] * mu
         m = beta1 * state["m"] + (1 - beta1) * g
-        v = beta2 * state["v"] + (1 - beta2) * g ** 2
+        v = beta2 * state["v"] + (1 - beta2) * g * g
         state.update(step=t, mu_product=mu_product, m=m, v=v)
         v_hat = v / (1 - beta2 ** t)
         denom = math.sqrt(v_hat) + eps

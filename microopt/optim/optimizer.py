@@ -14,10 +14,11 @@ defaults (``__init__``), and how ONE parameter moves (``update``). Everything el
 
 - ``zero_grad()``, ``add_param_group()``, ``state_dict()`` and ``load_state_dict()``.
 
-One difference from PyTorch: a microopt gradient is a float that starts at 0.0, never
-``None``, so every parameter is stepped. PyTorch skips tensors whose ``.grad is None``. A
-parameter that got no gradient still moves here when its state (momentum, weight decay)
-says it should.
+Two differences from PyTorch. A microopt gradient is a float that starts at 0.0, never
+``None``, so every parameter is stepped, where PyTorch skips tensors whose ``.grad is None``:
+a parameter that got no gradient still moves when its state (momentum, weight decay) says
+so. And where PyTorch would divide 0 by 0 and quietly store nan (``eps=0`` with a zero
+gradient), ``step()`` raises ``ZeroDivisionError`` naming the parameter.
 
 Hyperparameters are checked with PyTorch's rules and messages whenever a group is added,
 so a per-group override (``{"params": ..., "lr": -1}``) is refused just like a bad default.
@@ -83,12 +84,20 @@ class Optimizer:
         """
         loss = closure() if closure is not None else None
         update, state, names = self.update, self.state, tuple(self.defaults)
-        for group in self.param_groups:
-            # Only the algorithm's own hyperparameters: a group may also carry keys others
-            # put there (a scheduler's "initial_lr"), which update() does not take.
-            hyperparameters = {name: group[name] for name in names}
-            for p in group["params"]:
-                update(p, state[p], **hyperparameters)
+        try:
+            for group in self.param_groups:
+                # Only the algorithm's own hyperparameters: a group may also carry keys others
+                # put there (a scheduler's "initial_lr"), which update() does not take.
+                hyperparameters = {name: group[name] for name in names}
+                for p in group["params"]:
+                    update(p, state[p], **hyperparameters)
+        except ZeroDivisionError as error:
+            # PyTorch would quietly write nan (0/0) into the parameter; say why instead.
+            raise ZeroDivisionError(
+                f"{type(self).__name__} divided by zero updating {p!r} (state {dict(state[p])}): "
+                f"{error}. A denominator such as √v + eps is 0, which happens with eps=0 and a "
+                "gradient that has been 0. Use eps > 0."
+            ) from error
         self._step_count += 1
         return loss
 

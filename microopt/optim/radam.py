@@ -62,7 +62,7 @@ class RAdam(Optimizer):
                 g = g + weight_decay * p.data
         t = state["step"] + 1
         m = beta1 * state["m"] + (1 - beta1) * g
-        v = beta2 * state["v"] + (1 - beta2) * g ** 2
+        v = beta2 * state["v"] + (1 - beta2) * g * g
         state.update(step=t, m=m, v=v)
         m_hat = m / (1 - beta1 ** t)
         rho_inf = 2 / (1 - beta2) - 1

@@ -51,12 +51,12 @@ class RMSprop(Optimizer):
         if weight_decay != 0:
             g = g + weight_decay * p.data
         state["step"] += 1
-        square_avg = alpha * state["square_avg"] + (1 - alpha) * g ** 2
+        square_avg = alpha * state["square_avg"] + (1 - alpha) * g * g
         state["square_avg"] = square_avg
         if centered:
             grad_avg = alpha * state["grad_avg"] + (1 - alpha) * g
             state["grad_avg"] = grad_avg
-            avg = math.sqrt(square_avg - grad_avg ** 2) + eps
+            avg = math.sqrt(square_avg - grad_avg * grad_avg) + eps
         else:
             avg = math.sqrt(square_avg) + eps
         if momentum > 0:

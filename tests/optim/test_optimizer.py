@@ -284,3 +284,24 @@ def test_refuses_a_hyperparameter_that_is_not_a_number():
         SGD([Value(1.0)], lr="0.1")
     with pytest.raises(TypeError, match=r"hyperparameter betas\[0\] must be a number"):
         Adam([Value(1.0)], betas=(None, 0.9))
+
+
+def test_a_zero_denominator_is_explained_not_silently_nan():
+    # Adam with eps=0 and a zero gradient: m_hat / (√v_hat + eps) = 0/0 (torch stores nan)
+    w = Value(1.0, label="w")
+    opt = Adam([w], eps=0.0)
+    with pytest.raises(ZeroDivisionError, match=r"Adam divided by zero updating Value\(data=1.*Use eps > 0"):
+        opt.step()
+
+
+def test_a_huge_gradient_gives_infinities_as_torch_does_not_an_exception():
+    # g² overflows to inf, so v = inf and the Adam step m_hat/√v_hat is 0; SGD's step is -inf
+    w, u = Value(1.0), Value(1.0)
+    adam, sgd = Adam([w]), SGD([u], lr=1.0)
+    w.grad = u.grad = 1e200
+    adam.step()
+    sgd.step()
+    assert w.data == 1.0 and u.data == -1e200
+    u.grad = math.inf
+    sgd.step()
+    assert u.data == -math.inf

@@ -1,17 +1,14 @@
-"""Smooth schedules: cosine annealing, linear warmup (or decay), and any function of the epoch.
+"""Cosine annealing (SGDR, Loshchilov & Hutter 2017, https://arxiv.org/abs/1608.03983).
 
-CosineAnnealingLR and LinearLR apply torch's recursive rules in ``get_lr()``, which reproduce
-their closed forms (``closed_form_lr()``) up to rounding; LambdaLR is a closed form only.
+CosineAnnealingLR follows one cosine (and back up, past T_max); CosineAnnealingWarmRestarts
+jumps back to the top at each restart, with cycles that may grow by ``T_mult``.
 """
 
 from __future__ import annotations
 
-import copy
 import math
-import types
-from typing import Any, Callable
 
-from microopt.optim.lr_scheduler.base import LRScheduler, _check_positive_int, _per_group
+from microopt.optim.lr_scheduler.base import LRScheduler, _check_positive_int
 from microopt.optim.optimizer import Optimizer
 
 
@@ -40,9 +37,7 @@ class CosineAnnealingLR(LRScheduler):
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0,
                  last_epoch: int = -1) -> None:
         self.T_max = _check_positive_int("T_max", T_max)
-        if isinstance(eta_min, bool) or not isinstance(eta_min, (int, float)) or not eta_min >= 0:
-            raise ValueError(f"Invalid eta_min: {eta_min!r} (must be a number >= 0)")
-        self.eta_min = eta_min
+        self.eta_min = _check_eta_min(eta_min)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
@@ -63,98 +58,70 @@ class CosineAnnealingLR(LRScheduler):
                 for eta_max in self.base_lrs]
 
 
-class LinearLR(LRScheduler):
-    """Scale the lr by a factor that moves linearly from ``start_factor`` to ``end_factor``.
+class CosineAnnealingWarmRestarts(LRScheduler):
+    """Cosine annealing that restarts from ``base_lr`` (η_max) at the end of every cycle.
 
-    The classic warmup: with ``start_factor`` small and ``end_factor=1`` the lr ramps up to
-    ``base_lr`` over ``total_iters`` epochs, then stays there.
+        η = η_min + (η_max - η_min) · (1 + cos(π · T_cur / T_i)) / 2
 
-    Closed form:  f_e = start + (end - start) · min(e, total_iters) / total_iters,
-                  lr_e = base_lr · f_e
-    Recursive:    lr_0 = lr · start,
-                  lr_e = lr_{e-1} · f_e / f_{e-1}
-                       = lr_{e-1} · (1 + (end - start) / (total_iters·start + (e-1)(end - start)))
-                  for 1 ≤ e ≤ total_iters, and lr_e = lr_{e-1} afterwards.
+    T_cur counts the epochs since the last restart; T_i is the length of the current cycle:
+    T_0, then T_0·T_mult, T_0·T_mult², ... Each ``step()`` adds 1 to T_cur, and when
+    T_cur reaches T_i the cycle restarts: T_cur ← T_cur - T_i, T_i ← T_i · T_mult.
+    Example, ``CosineAnnealingWarmRestarts(SGD(params, lr=1.0), T_0=2, T_mult=2)``::
 
-    Example, ``LinearLR(SGD(params, lr=0.1), start_factor=0.25, total_iters=4)``::
+        epoch   0    1    2    3          4    5          6
+        lr      1.0  0.5  1.0  0.8535534  0.5  0.1464466  1.0
 
-        0.025, 0.04375, 0.0625, 0.08125, 0.1, 0.1, ...
+    To anneal within an epoch too, pass a fractional epoch, as in torch:
+    ``scheduler.step(epoch + i / batches_per_epoch)``; then T_cur and T_i are computed from
+    the epoch directly (the closed form of the counting above).
     """
 
-    def __init__(self, optimizer: Optimizer, start_factor: float = 1.0 / 3,
-                 end_factor: float = 1.0, total_iters: int = 5, last_epoch: int = -1) -> None:
-        if not 0 < start_factor <= 1:
-            raise ValueError(
-                f"Invalid start_factor: {start_factor!r} (must be in (0, 1]: the lr starts at "
-                "start_factor * lr, and a factor of 0 could never be scaled back up)"
-            )
-        if not 0 <= end_factor <= 1:
-            raise ValueError(f"Invalid end_factor: {end_factor!r} (must be in [0, 1])")
-        self.start_factor = start_factor
-        self.end_factor = end_factor
-        self.total_iters = _check_positive_int("total_iters", total_iters)
-        super().__init__(optimizer, last_epoch)
-
-    def get_lr(self) -> list[float]:
-        e, T = self.last_epoch, self.total_iters
-        start, end = self.start_factor, self.end_factor
-        groups = self.optimizer.param_groups
-        if e == 0:
-            return [group["lr"] * start for group in groups]
-        if self._is_initial or e > T:
-            return [group["lr"] for group in groups]
-        return [group["lr"] * (1.0 + (end - start) / (T * start + (e - 1) * (end - start)))
-                for group in groups]
-
-    def closed_form_lr(self) -> list[float]:
-        e, T = self.last_epoch, self.total_iters
-        f = self.start_factor + (self.end_factor - self.start_factor) * min(T, e) / T
-        return [base_lr * f for base_lr in self.base_lrs]
-
-
-class LambdaLR(LRScheduler):
-    """Set the lr to ``base_lr`` times a function of the epoch you write yourself.
-
-        lr_e = base_lr · λ(e)
-
-    Pass one function for every group, or a list with one per group. Example, a warmup over
-    4 epochs, ``LambdaLR(SGD(params, lr=0.1), lambda e: min(1.0, (e + 1) / 4))``::
-
-        0.025, 0.05, 0.075, 0.1, 0.1, ...
-
-    Saving: like torch, ``state_dict()`` cannot save a function, so a plain function or lambda
-    is stored as ``None`` and keeps being the one you passed to the constructor; a callable
-    *object* has its attributes (``__dict__``) saved and restored.
-    """
-
-    def __init__(self, optimizer: Optimizer,
-                 lr_lambda: Callable[[int], float] | list[Callable[[int], float]],
+    def __init__(self, optimizer: Optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0,
                  last_epoch: int = -1) -> None:
-        self.lr_lambdas = _per_group("lr_lambda", lr_lambda, optimizer)
-        for fn in self.lr_lambdas:
-            if not callable(fn):
-                raise TypeError(
-                    f"lr_lambda must be a function of the epoch, e.g. lambda e: 0.95 ** e; "
-                    f"got {type(fn).__name__}: {fn!r}."
-                )
+        if isinstance(T_0, bool) or not isinstance(T_0, int) or T_0 <= 0:
+            raise ValueError(f"Expected positive integer T_0, but got {T_0!r}")
+        if isinstance(T_mult, bool) or not isinstance(T_mult, int) or T_mult < 1:
+            raise ValueError(f"Expected integer T_mult >= 1, but got {T_mult!r}")
+        self.T_0 = T_0
+        self.T_i = T_0
+        self.T_mult = T_mult
+        self.eta_min = _check_eta_min(eta_min)
+        self.T_cur = last_epoch
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
-        return [base_lr * lmbda(self.last_epoch)
-                for lmbda, base_lr in zip(self.lr_lambdas, self.base_lrs, strict=True)]
+        eta_min = self.eta_min
+        return [eta_min + (eta_max - eta_min) * (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2
+                for eta_max in self.base_lrs]
 
-    _not_saved = (*LRScheduler._not_saved, "lr_lambdas")
+    def step(self, epoch: float | None = None) -> None:
+        """Next epoch, or jump to ``epoch`` (which may be fractional) and anneal to it."""
+        self._count_step()
+        if epoch is None and self.last_epoch < 0:
+            epoch = 0  # the initial step of construction
+        if epoch is None:
+            epoch = self.last_epoch + 1
+            self.T_cur = self.T_cur + 1
+            if self.T_cur >= self.T_i:
+                self.T_cur = self.T_cur % self.T_i
+                self.T_i = self.T_i * self.T_mult
+        elif epoch < 0:
+            raise ValueError(f"Expected non-negative epoch, but got {epoch!r}")
+        elif epoch < self.T_0:
+            self.T_i = self.T_0
+            self.T_cur = epoch
+        elif self.T_mult == 1:
+            self.T_cur = epoch % self.T_0
+        else:
+            # Cycles n = 0, 1, ... start at T_0 (T_mult^n - 1)/(T_mult - 1): find the last one.
+            n = int(math.log(epoch / self.T_0 * (self.T_mult - 1) + 1, self.T_mult))
+            self.T_cur = epoch - self.T_0 * (self.T_mult ** n - 1) / (self.T_mult - 1)
+            self.T_i = self.T_0 * self.T_mult ** n
+        self.last_epoch = math.floor(epoch)
+        self._set_lrs(self.get_lr())
 
-    def state_dict(self) -> dict[str, Any]:
-        state = super().state_dict()
-        state["lr_lambdas"] = [None if isinstance(fn, types.FunctionType)
-                               else copy.deepcopy(fn.__dict__) for fn in self.lr_lambdas]
-        return state
 
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        state = dict(state_dict)
-        saved = state.pop("lr_lambdas")
-        super().load_state_dict(state)
-        for fn, attributes in zip(self.lr_lambdas, saved, strict=True):
-            if attributes is not None:
-                fn.__dict__.update(copy.deepcopy(attributes))
+def _check_eta_min(eta_min: object) -> float:
+    if isinstance(eta_min, bool) or not isinstance(eta_min, (int, float)) or not eta_min >= 0:
+        raise ValueError(f"Invalid eta_min: {eta_min!r} (must be a number >= 0)")
+    return eta_min

@@ -27,8 +27,9 @@ schedule, so it warns (pytorch#20124). It reads ``optimizer._step_count``, which
 from __future__ import annotations
 
 import copy
+import types
 import warnings
-from typing import Any
+from typing import Any, Callable
 
 from microopt.optim.optimizer import Optimizer
 
@@ -94,17 +95,21 @@ class LRScheduler:
 
     def step(self) -> None:
         """Move to the next epoch and set each group's lr. Call it after ``optimizer.step()``."""
+        self._count_step()
+        self.last_epoch += 1
+        self._set_lrs(self.get_lr())
+
+    def _count_step(self) -> None:
+        """Count a call to step(), and warn if the first one came before optimizer.step()."""
         if self._step_count == 1 and self._optimizer_not_stepped():
             warnings.warn(
                 "Detected call of `scheduler.step()` before `optimizer.step()`. Call them in the "
                 "opposite order, `optimizer.step()` then `scheduler.step()`, as in PyTorch 1.1.0 "
                 "and later: otherwise the first value of the learning rate schedule is skipped.",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
         self._step_count += 1
-        self.last_epoch += 1
-        self._set_lrs(self.get_lr())
 
     def get_last_lr(self) -> list[float]:
         """The lr of each group as this scheduler last set it."""
@@ -199,6 +204,17 @@ def _check_increasing(name: str, milestones: object, *, strictly: bool,
             f"Invalid {name}: {milestones!r} (must be {order}, e.g. {sorted(set(milestones))!r})"
         )
     return milestones
+
+
+def _function_state(fn: Callable) -> dict[str, Any] | None:
+    """What state_dict() keeps of a user's function: nothing for a plain function or lambda
+    (code is not data), the attributes of a callable object."""
+    return None if isinstance(fn, types.FunctionType) else copy.deepcopy(fn.__dict__)
+
+
+def _load_function_state(fn: Callable, attributes: dict[str, Any] | None) -> None:
+    if attributes is not None:
+        fn.__dict__.update(copy.deepcopy(attributes))
 
 
 def _per_group(name: str, value: Any, optimizer: Optimizer) -> list[Any]:

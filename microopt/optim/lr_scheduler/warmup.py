@@ -1,0 +1,96 @@
+"""Warm-up schedules: start the lr low, then bring it to ``base_lr`` (or move it elsewhere).
+
+Both apply torch's recursive rules in ``get_lr()``, which reproduce their closed forms
+(``closed_form_lr()``) up to rounding.
+"""
+
+from __future__ import annotations
+
+from microopt.optim.lr_scheduler.base import LRScheduler, _check_positive_int
+from microopt.optim.optimizer import Optimizer
+
+
+class ConstantLR(LRScheduler):
+    """Scale the lr by a constant ``factor`` for the first ``total_iters`` epochs.
+
+    Closed form:  lr_e = base_lr · factor   if e < total_iters,   base_lr afterwards
+    Recursive:    lr_0 = lr · factor,   lr_e = lr_{e-1} / factor   at e = total_iters,
+                  lr_e = lr_{e-1} otherwise
+
+    Example, ``ConstantLR(SGD(params, lr=0.1), factor=0.5, total_iters=3)``::
+
+        0.05, 0.05, 0.05, 0.1, 0.1, ...
+    """
+
+    def __init__(self, optimizer: Optimizer, factor: float = 1.0 / 3, total_iters: int = 5,
+                 last_epoch: int = -1) -> None:
+        if not 0 < factor <= 1:
+            raise ValueError(
+                f"Invalid factor: {factor!r} (must be in (0, 1]: the lr is multiplied by it, "
+                "then divided by it after total_iters epochs)"
+            )
+        self.factor = factor
+        self.total_iters = _check_positive_int("total_iters", total_iters)
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        e = self.last_epoch
+        groups = self.optimizer.param_groups
+        if e == 0:
+            return [group["lr"] * self.factor for group in groups]
+        if e != self.total_iters:
+            return [group["lr"] for group in groups]
+        return [group["lr"] * (1.0 / self.factor) for group in groups]
+
+    def closed_form_lr(self) -> list[float]:
+        reached = self.last_epoch >= self.total_iters
+        return [base_lr * (self.factor + reached * (1 - self.factor)) for base_lr in self.base_lrs]
+
+
+class LinearLR(LRScheduler):
+    """Scale the lr by a factor that moves linearly from ``start_factor`` to ``end_factor``.
+
+    The classic warmup: with ``start_factor`` small and ``end_factor=1`` the lr ramps up to
+    ``base_lr`` over ``total_iters`` epochs, then stays there.
+
+    Closed form:  f_e = start + (end - start) · min(e, total_iters) / total_iters,
+                  lr_e = base_lr · f_e
+    Recursive:    lr_0 = lr · start,
+                  lr_e = lr_{e-1} · f_e / f_{e-1}
+                       = lr_{e-1} · (1 + (end - start) / (total_iters·start + (e-1)(end - start)))
+                  for 1 ≤ e ≤ total_iters, and lr_e = lr_{e-1} afterwards.
+
+    Example, ``LinearLR(SGD(params, lr=0.1), start_factor=0.25, total_iters=4)``::
+
+        0.025, 0.04375, 0.0625, 0.08125, 0.1, 0.1, ...
+    """
+
+    def __init__(self, optimizer: Optimizer, start_factor: float = 1.0 / 3,
+                 end_factor: float = 1.0, total_iters: int = 5, last_epoch: int = -1) -> None:
+        if not 0 < start_factor <= 1:
+            raise ValueError(
+                f"Invalid start_factor: {start_factor!r} (must be in (0, 1]: the lr starts at "
+                "start_factor * lr, and a factor of 0 could never be scaled back up)"
+            )
+        if not 0 <= end_factor <= 1:
+            raise ValueError(f"Invalid end_factor: {end_factor!r} (must be in [0, 1])")
+        self.start_factor = start_factor
+        self.end_factor = end_factor
+        self.total_iters = _check_positive_int("total_iters", total_iters)
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        e, T = self.last_epoch, self.total_iters
+        start, end = self.start_factor, self.end_factor
+        groups = self.optimizer.param_groups
+        if e == 0:
+            return [group["lr"] * start for group in groups]
+        if self._is_initial or e > T:
+            return [group["lr"] for group in groups]
+        return [group["lr"] * (1.0 + (end - start) / (T * start + (e - 1) * (end - start)))
+                for group in groups]
+
+    def closed_form_lr(self) -> list[float]:
+        e, T = self.last_epoch, self.total_iters
+        f = self.start_factor + (self.end_factor - self.start_factor) * min(T, e) / T
+        return [base_lr * f for base_lr in self.base_lrs]

@@ -391,7 +391,8 @@ def plot_decision_boundary(model: Callable, X: Sequence[Sequence[float]], y: Seq
         # boundaries come out smooth even on a coarse grid.
         if margin.max() > 0.0:
             ax.contourf(xs, ys, margin, levels=[0.0, margin.max() + 1.0], colors=[colors[c]], alpha=0.25)
-        if margin.min() < 0.0 < margin.max():
+        # With one score, both margins have the same zero line: draw it once.
+        if margin.min() < 0.0 < margin.max() and (Z.ndim == 3 or c == 1):
             ax.contour(xs, ys, margin, levels=[0.0], colors="black", linewidths=1.0)
     for label in labels:
         chosen = points[[t == label for t in y]]

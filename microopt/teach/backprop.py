@@ -88,6 +88,8 @@ class BackwardSteps:
     an HTML table.
     """
 
+    TABLE_HEADER = ("step", "node", "node.grad", "parent", "local", "added", "parent.grad now")
+
     def __init__(self, root: Value, order: list[Value], names: dict[Value, str],
                  start: dict[Value, float], gradient: float, steps: list[BackwardStep]) -> None:
         self.root = root
@@ -109,7 +111,8 @@ class BackwardSteps:
     def grads(self, k: int | None = None) -> dict[Value, float]:
         """Each node's gradient after the first ``k`` steps (all steps when ``k`` is None).
 
-        ``grads(0)`` is the moment right after seeding: only the root has a gradient.
+        ``grads(0)`` is the moment right after seeding: only the root has a gradient
+        (besides the leaves' earlier gradients, with ``accumulate=True``).
         """
         if k is None:
             k = len(self._steps)
@@ -144,6 +147,13 @@ class BackwardSteps:
         options.setdefault("highlight", highlight)
         return draw_graph(self.root, grads=grads, names=self.names, **options)
 
+    def diagrams(self, **options) -> list:
+        """One diagram per moment: ``[draw(0), draw(1), ..., draw(len(self))]``.
+
+        Save them as the frames of a slide show: ``d.render(f"step{k}", format="png")``.
+        """
+        return [self.draw(k, **options) for k in range(len(self._steps) + 1)]
+
     def describe(self, k: int) -> str:
         """The text of step ``k`` (k = 0: the seed), as the widget shows it."""
         if k == 0:
@@ -164,8 +174,6 @@ class BackwardSteps:
         """One row per chain-rule addition: (step, node, node.grad, parent, local, added, parent.grad)."""
         return [(s.index, s.name, s.grad, c.name, c.local_grad, c.added, c.grad_after)
                 for s in self._steps for c in s.contributions]
-
-    TABLE_HEADER = ("step", "node", "node.grad", "parent", "local", "added", "parent.grad now")
 
     def _repr_html_(self) -> str:
         try:
@@ -200,7 +208,7 @@ class BackwardSteps:
 
         parts = [f"<pre>{html.escape(str(self))}</pre>"]
         if diagrams:
-            parts.append(_svg_or_message(lambda: self.draw()))
+            parts.append(_diagram_html(lambda: self.draw()))
         return "\n".join(parts)
 
     def _frame_html(self, k: int, diagrams: bool) -> str:
@@ -208,18 +216,25 @@ class BackwardSteps:
 
         parts = [f"<pre>{html.escape(self.describe(k))}</pre>"]
         if diagrams:
-            parts.append(_svg_or_message(lambda: self.draw(k)))
+            parts.append(_diagram_html(lambda: self.draw(k)))
         return "\n".join(parts)
 
 
-def _svg_or_message(make_diagram) -> str:
-    """The diagram as inline SVG, or a one-line reason why it cannot be drawn."""
+def _diagram_html(make_diagram) -> str:
+    """The diagram as an inline PNG, or a one-line reason why it cannot be drawn.
+
+    PNG rather than SVG: notebooks do not show SVG until trusted, and graphviz-pure sizes
+    SVG text for a font the browser may not use.
+    """
+    import base64
     import html
 
     try:
-        return make_diagram().pipe(format="svg").decode("utf-8")
+        png = make_diagram().pipe(format="png")
     except Exception as error:  # no graphviz program, no graphviz package...: still show the text
         return f"<p><i>diagram unavailable: {html.escape(str(error))}</i></p>"
+    return f'<img src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}">'
+
 
 
 def node_names(order: list[Value]) -> dict[Value, str]:

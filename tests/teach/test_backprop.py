@@ -182,6 +182,14 @@ def test_draw_highlights_the_node_and_shows_the_running_gradients():
     assert L.grad == 0.0  # the diagram used the step-through's gradients only
 
 
+def test_one_diagram_per_moment():
+    steps = step_through(neuron()[2])
+    sources = [d.source for d in steps.diagrams()]
+    assert len(sources) == 4  # the seed, then one per step
+    assert HIGHLIGHT_COLOR not in sources[0] and all(HIGHLIGHT_COLOR in s for s in sources[1:])
+    assert "grad 1.0000" in sources[0] and sources[0].count("grad 0.0000") == 4
+
+
 def test_widget_slider_and_buttons_show_each_step():
     pytest.importorskip("ipywidgets")
     steps = step_through(neuron()[2])
@@ -202,7 +210,7 @@ def test_widget_slider_and_buttons_show_each_step():
 def test_widget_frames_include_the_diagram():
     pytest.importorskip("ipywidgets")
     box = step_through(neuron()[2]).widget()
-    assert "<svg" in box.children[1].value
+    assert '<img src="data:image/png;base64,' in box.children[1].value
 
 
 def test_show_falls_back_to_static_html_without_ipywidgets(monkeypatch):
@@ -213,3 +221,16 @@ def test_show_falls_back_to_static_html_without_ipywidgets(monkeypatch):
     step_through(neuron()[2]).show(diagrams=False)
     (obj,) = shown
     assert "step 1: L = tanh(n3)" in obj.data and "step 3: n2 = a * b" in obj.data
+
+
+def test_a_diagram_that_cannot_be_rendered_leaves_the_text(monkeypatch):
+    pytest.importorskip("ipywidgets")
+    steps = step_through(neuron()[2])
+
+    def no_renderer(k=None, **options):
+        raise RuntimeError("no Graphviz program found")
+
+    monkeypatch.setattr(steps, "draw", no_renderer)
+    view = steps.widget().children[1]
+    assert "seed: L.grad = 1" in view.value
+    assert "diagram unavailable: no Graphviz program found" in view.value

@@ -48,6 +48,6 @@ class Adadelta(Optimizer):
         square_avg = rho * state["square_avg"] + (1 - rho) * g * g
         delta = math.sqrt(state["acc_delta"] + eps) / math.sqrt(square_avg + eps) * g
         acc_delta = rho * state["acc_delta"] + (1 - rho) * delta * delta
-        state.update(square_avg=square_avg, acc_delta=acc_delta)
+        state["square_avg"], state["acc_delta"] = square_avg, acc_delta
         update = lr * delta
         p.data -= update

@@ -55,6 +55,6 @@ class Adagrad(Optimizer):
         t = state["step"] + 1
         clr = lr / (1 + (t - 1) * lr_decay)
         sum_sq = state["sum_sq"] + g * g
-        state.update(step=t, sum_sq=sum_sq)
+        state["step"], state["sum_sq"] = t, sum_sq
         update = clr * g / (math.sqrt(sum_sq) + eps)
         p.data -= update

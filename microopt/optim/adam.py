@@ -63,7 +63,7 @@ class Adam(Optimizer):
         t = state["step"] + 1
         m = beta1 * state["m"] + (1 - beta1) * g
         v = beta2 * state["v"] + (1 - beta2) * g * g
-        state.update(step=t, m=m, v=v)
+        state["step"], state["m"], state["v"] = t, m, v
         if amsgrad:
             v_max = max(state.get("v_max", 0.0), v)
             state["v_max"] = v_max

@@ -43,6 +43,6 @@ class Adamax(Optimizer):
         t = state["step"] + 1
         m = beta1 * state["m"] + (1 - beta1) * g
         u = max(beta2 * state["u"], abs(g) + eps)
-        state.update(step=t, m=m, u=u)
+        state["step"], state["m"], state["u"] = t, m, u
         update = lr / (1 - beta1 ** t) * m / u
         p.data -= update

@@ -64,7 +64,7 @@ class NAdam(Optimizer):
         mu_product = state["mu_product"] * mu
         m = beta1 * state["m"] + (1 - beta1) * g
         v = beta2 * state["v"] + (1 - beta2) * g * g
-        state.update(step=t, mu_product=mu_product, m=m, v=v)
+        state["step"], state["mu_product"], state["m"], state["v"] = t, mu_product, m, v
         v_hat = v / (1 - beta2 ** t)
         denom = math.sqrt(v_hat) + eps
         update = (lr * (1 - mu) / (1 - mu_product) * g / denom

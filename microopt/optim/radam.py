@@ -63,7 +63,7 @@ class RAdam(Optimizer):
         t = state["step"] + 1
         m = beta1 * state["m"] + (1 - beta1) * g
         v = beta2 * state["v"] + (1 - beta2) * g * g
-        state.update(step=t, m=m, v=v)
+        state["step"], state["m"], state["v"] = t, m, v
         m_hat = m / (1 - beta1 ** t)
         rho_inf = 2 / (1 - beta2) - 1
         rho_t = rho_inf - 2 * t * beta2 ** t / (1 - beta2 ** t)

@@ -11,9 +11,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from microopt.cli import graph_command
+from microopt.cli import (bench_command, demo_command, graph_command, race_command, sweep_command,
+                          train_command)
 
-SUBCOMMANDS = (graph_command,)
+SUBCOMMANDS = (demo_command, train_command, race_command, sweep_command, graph_command, bench_command)
 
 DESCRIPTION = """\
 microopt: learn how neural networks are optimized, from the command line.
@@ -33,8 +34,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run ``microopt`` with ``argv`` (default: the process's arguments); return the exit status."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
+        if argv[:1] == [bench_command.NAME]:  # the bench module parses its own options
+            return bench_command.run(argv[1:])
+        parser = build_parser()
         args = parser.parse_args(argv)
         return args.run(args, args.parser)
     except SystemExit as exit:  # argparse's --help (0) and errors (2)

@@ -1,0 +1,158 @@
+"""``microopt demo``: gradient descent, momentum, RMSprop and Adam, raced on two problems.
+
+1. Rosenbrock's banana valley (a 2-D function, so the paths can be drawn). Every optimizer
+   first gets a learning-rate sweep and then races at the rate that did best in it: each is
+   compared at its best, not at a rate that happens to suit one of them.
+2. Two moons, learned by an MLP 2-8-8-1 on minibatches of 16, with a quarter of the points
+   held out for testing. The learning rates are the usual starting points, 0.1 for plain
+   and momentum SGD and 0.01 for the adaptive methods; no tuning on the test set.
+
+Everything printed and drawn comes from the runs themselves, including the summary lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import pathlib
+
+from microopt.cli import common
+from microopt.cli.race_command import race_table
+from microopt.cli.sweep_command import sweep
+
+OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
+SWEEP_LRS = (1e-4, 1.0, 2)  # from, to, rates per factor of 10
+MOONS_LRS = {"gd": 0.1, "momentum": 0.1, "rmsprop": 0.01, "adam": 0.01}
+MOONS_BATCH_SIZE = 16
+MOONS_THRESHOLD = 0.1
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "demo", help="race GD, momentum, RMSprop and Adam on Rosenbrock and on moons; write figures",
+        description=__doc__.split("\n\n", 1)[1].replace("``", ""),
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=pathlib.Path, default=common.DEFAULT_OUT, metavar="DIR",
+                        help="folder for the figures (default: %(default)s/)")
+    parser.add_argument("--steps", type=common.positive_int, default=1000,
+                        help="steps of every Rosenbrock run, in the sweeps and the race (default: %(default)s)")
+    parser.add_argument("--moons-steps", type=common.positive_int, default=300, metavar="N",
+                        help="steps of every moons run (default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seed of the moons data, weights and minibatches (default: %(default)s)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+    parser.set_defaults(run=run, parser=parser)
+    return parser
+
+
+def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    show = not args.no_progress
+    written: list[pathlib.Path] = []
+    common.use_agg_backend()
+
+    rosenbrock = common.make_problem("rosenbrock")
+    print(f"1. {rosenbrock.description}, from {rosenbrock.function.start}")
+    sweeps, best, race = race_rosenbrock(rosenbrock, args.steps, show)
+    print(race_table(race, {name: (name, lr) for name, lr in best.items()}))
+    print(summary(race, "gd", "adam"))
+    draw_rosenbrock(sweeps, race, args.out, written)
+
+    moons = common.make_problem("moons", samples=100, hidden=[8, 8], seed=args.seed)
+    print(f"\n2. {moons.description}, minibatches of {MOONS_BATCH_SIZE}")
+    models: dict = {}
+    race = common.race_with_progress(common.factories({n: (n, lr) for n, lr in MOONS_LRS.items()}), moons,
+                                     steps=args.moons_steps, threshold=MOONS_THRESHOLD, batch_size=MOONS_BATCH_SIZE,
+                                     seed=args.seed, show_progress=show, models=models)
+    print(race_table(race, {name: (name, lr) for name, lr in MOONS_LRS.items()}))
+    print("(steps to loss: the first step whose minibatch loss was at or below it; "
+          "final loss: on all training points)")
+    draw_moons(moons, race, models, args.out, written)
+    draw_neuron(moons, args.out, written)
+    common.print_files(args.out, written)
+    return 0
+
+
+def race_rosenbrock(problem: common.Problem, steps: int, show: bool):
+    """A learning-rate sweep per optimizer, then a race, each at its best rate."""
+    from microopt.train import log_space
+
+    lrs = log_space(*SWEEP_LRS[:2], per_decade=SWEEP_LRS[2])
+    sweeps = {name: sweep(problem, name, lrs, steps=steps, show_progress=show) for name in OPTIMIZERS}
+    best = best_lrs(sweeps)
+    race = common.race_with_progress(common.factories({name: (name, lr) for name, lr in best.items()}), problem,
+                                     steps=steps, show_progress=show)
+    return sweeps, best, race
+
+
+def best_lrs(sweeps: dict) -> dict[str, float]:
+    """The best rate of each sweep; the smallest one tried when every rate diverged."""
+    return {name: result.best_lr if result.best_lr is not None else result.lrs[0] for name, result in sweeps.items()}
+
+
+def summary(race, slow: str, fast: str) -> str:
+    """One sentence comparing two runs, read off the race (never assumed)."""
+    threshold = f"loss <= {race.threshold:g}"
+
+    def reached(run) -> str:
+        if run.steps_to_threshold is None:
+            return f"did not reach {threshold} in {race.steps} steps (final loss {run.final_loss:.3g})"
+        return f"reached {threshold} at step {run.steps_to_threshold}"
+
+    best = race.best()
+    return f"{fast} {reached(race[fast])}; {slow} {reached(race[slow])}. Lowest final loss: {best}."
+
+
+def draw_rosenbrock(sweeps: dict, race, out: pathlib.Path, written: list) -> None:
+    import matplotlib.pyplot as plt
+
+    from microopt.viz.animation import animate_trajectories
+    from microopt.viz.plots import plot_lr_sweep
+
+    first = next(iter(sweeps.values()))
+    figure = plot_lr_sweep(first.lrs, {name: result.losses for name, result in sweeps.items()},
+                           title=f"Rosenbrock: loss after {race.steps} steps, by learning rate")
+    common.save_figure(figure, out / "rosenbrock-lr-sweep.png", written)
+    common.save_figure(race.plot(title="Rosenbrock: f(x, y) per step, each at its best lr"),
+                       out / "rosenbrock-losses.png", written)
+    common.save_figure(race.plot_contour(title="Rosenbrock: the paths, each at its best lr"),
+                       out / "rosenbrock-trajectories.png", written)
+    path = out / "rosenbrock-trajectories.gif"
+    plt.close(animate_trajectories(race.function, race, path, frames=30))  # writes the GIF itself
+    written.append(path)
+
+
+def draw_moons(problem: common.Problem, race, models: dict, out: pathlib.Path, written: list) -> None:
+    import matplotlib.pyplot as plt
+
+    from microopt.viz.plots import plot_decision_boundary
+
+    common.save_figure(race.plot(title="moons: minibatch loss per step"), out / "moons-losses.png", written)
+    X, y = problem.train[0] + problem.test[0], problem.train[1] + problem.test[1]
+    columns = 2
+    rows = math.ceil(len(models) / columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(5.2 * columns, 4.2 * rows), squeeze=False)
+    for ax, (name, model) in zip(axes.flat, models.items()):
+        accuracy = race[name].test_accuracy
+        plot_decision_boundary(model, X, y, ax=ax, resolution=50,
+                               title=f"{name}: test accuracy {accuracy:.0%}" if accuracy is not None else name)
+    for ax in list(axes.flat)[len(models):]:
+        ax.set_visible(False)
+    figure.tight_layout()
+    common.save_figure(figure, out / "moons-decision-boundaries.png", written)
+
+
+def draw_neuron(problem: common.Problem, out: pathlib.Path, written: list) -> None:
+    """One tanh neuron on the first training point, after backward(): the graph every course draws."""
+    from microopt import Value
+    from microopt.nn import Neuron
+    from microopt.viz.graph import save_graph
+
+    neuron = Neuron(2, activation="tanh")
+    for i, w in enumerate(neuron.w, start=1):
+        w.label = f"w{i}"
+    neuron.b.label = "b"
+    x = [Value(v, label=f"x{i}") for i, v in enumerate(problem.train[0][0], start=1)]
+    output = neuron(x)
+    output.label = "out"
+    output.backward()
+    written.append(save_graph(output, out / "neuron.png", parameters=neuron))

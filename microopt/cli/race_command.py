@@ -1,0 +1,77 @@
+"""``microopt race``: several optimizers on one problem from one start, side by side."""
+
+from __future__ import annotations
+
+import argparse
+
+from microopt.cli import common
+from microopt.train.presets import PRESETS
+
+EXAMPLES = """\
+Each optimizer is a preset name with an optional learning rate after a colon; without one,
+--lr, else the preset's own ({presets}).
+
+examples:
+  microopt race --problem rosenbrock --optimizers gd:0.002,momentum:0.002,adam:0.1 --steps 1000
+  microopt race --problem moons --optimizers sgd:0.1,adam --steps 300 --batch-size 16
+""".format(presets=", ".join(f"{name} {settings['lr']:g}" for name, (_, settings) in PRESETS.items()))
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "race", help="race optimizers on a 2-D function or a dataset, print a table, draw the runs",
+        description="Run several optimizers on the same problem, from the same start, for the same "
+                    "number of steps; print final loss, steps to reach a threshold and (datasets) test "
+                    "accuracy; write the loss curves and, for 2-D functions, the trajectories.",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    common.add_problem_arguments(parser, default="rosenbrock")
+    parser.add_argument("--optimizers", action="append", metavar="NAMES",
+                        help="comma-separated presets, e.g. gd,momentum:0.05,adam "
+                             "(default: gd,momentum,rmsprop,adam)")
+    parser.add_argument("--lr", type=common.positive_float, default=None,
+                        help="learning rate for every optimizer given without its own")
+    parser.add_argument("--steps", type=common.positive_int, default=500, help="steps per run (default: %(default)s)")
+    parser.add_argument("--threshold", type=float, default=None,
+                        help="count the steps until the loss is <= this (default for 2-D functions: "
+                             "the minimum + 0.001)")
+    common.add_output_arguments(parser)
+    parser.set_defaults(run=run, parser=parser)
+    return parser
+
+
+def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    name = common.check_problem(parser, args.problem)
+    choices = common.optimizer_choices(parser, args.optimizers or ["gd,momentum,rmsprop,adam"], args.lr)
+    problem = common.make_problem(name, samples=args.samples, hidden=args.hidden, seed=args.seed)
+    if args.start is not None and problem.function is None:
+        parser.error(f"--start is for 2-D functions; {name} is a dataset")
+    result = common.race_with_progress(common.factories(choices), problem, steps=args.steps, threshold=args.threshold,
+                                       batch_size=args.batch_size, start=args.start, seed=args.seed,
+                                       show_progress=not args.no_progress)
+    print(problem.description)
+    print(race_table(result, choices))
+    for run_ in result:
+        if run_.diverged:
+            print(f"{run_.name}: {run_.message}")
+    if args.no_plots:
+        return 0
+    common.use_agg_backend()
+    written = []
+    common.save_figure(result.plot(title=f"{name}: loss per step"), args.out / f"race-{name}-losses.png", written)
+    if problem.function is not None:
+        common.save_figure(result.plot_contour(), args.out / f"race-{name}-trajectories.png", written)
+    common.print_files(args.out, written)
+    return 0
+
+
+def race_table(result, choices: dict[str, tuple[str, float]]) -> str:
+    """The race as a text table, with the learning rate each optimizer ran with."""
+    from microopt.train.text import format_table
+
+    with_test = any(run.test_accuracy is not None for run in result)
+    reach = f"steps to loss <= {result.threshold:g}" if result.threshold is not None else "steps to threshold"
+    header = ["optimizer", "lr", "final loss", reach, *(["test accuracy"] if with_test else []), "diverged"]
+    rows = [[run.name, choices[run.name][1], run.final_loss, run.steps_to_threshold,
+             *([run.test_accuracy] if with_test else []), f"at step {run.diverged_at}" if run.diverged else "no"]
+            for run in result]
+    return f"{result.problem}, {result.steps} steps per run\n" + format_table(header, rows)

@@ -1,0 +1,85 @@
+"""``microopt lr-sweep``: the loss after k steps for a range of learning rates, per optimizer."""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+from microopt.cli import common
+
+EXAMPLES = """\
+examples:
+  microopt lr-sweep --problem rosenbrock --optimizers gd,adam --steps 500
+  microopt lr-sweep --problem moons --optimizers sgd --min-lr 0.01 --max-lr 10 --steps 50 --batch-size 16
+"""
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "lr-sweep", help="the loss after k steps against the learning rate, to find a good one",
+        description="Run each optimizer once per learning rate (log-spaced from --min-lr to --max-lr), "
+                    "from the same start; print the loss each reached after --steps steps (inf: "
+                    "diverged) with the best rate marked, and plot loss against learning rate.",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    common.add_problem_arguments(parser, default="rosenbrock")
+    parser.add_argument("--optimizers", action="append", metavar="NAMES",
+                        help="comma-separated presets, e.g. gd,adam (default: sgd)")
+    parser.add_argument("--min-lr", type=common.positive_float, default=1e-4, help="(default: %(default)g)")
+    parser.add_argument("--max-lr", type=common.positive_float, default=1.0, help="(default: %(default)g)")
+    parser.add_argument("--per-decade", type=common.positive_int, default=2,
+                        help="learning rates per factor of 10 (default: %(default)s)")
+    parser.add_argument("--steps", type=common.positive_int, default=200, help="steps per run (default: %(default)s)")
+    common.add_output_arguments(parser)
+    parser.set_defaults(run=run, parser=parser)
+    return parser
+
+
+def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from microopt.train import log_space
+
+    name = common.check_problem(parser, args.problem)
+    if args.min_lr >= args.max_lr:
+        parser.error(f"--min-lr {args.min_lr:g} must be smaller than --max-lr {args.max_lr:g}")
+    choices = common.optimizer_choices(parser, args.optimizers or ["sgd"], None)
+    problem = common.make_problem(name, samples=args.samples, hidden=args.hidden, seed=args.seed)
+    if args.start is not None and problem.function is None:
+        parser.error(f"--start is for 2-D functions; {name} is a dataset")
+    lrs = log_space(args.min_lr, args.max_lr, per_decade=args.per_decade)
+    sweeps = {optimizer: sweep(problem, key, lrs, steps=args.steps, batch_size=args.batch_size, start=args.start,
+                               seed=args.seed, show_progress=not args.no_progress)
+              for optimizer, (key, _) in choices.items()}
+    print(problem.description)
+    for optimizer, result in sweeps.items():
+        print(f"\n{optimizer}: {result.table()}")
+    if args.no_plots:
+        return 0
+    common.use_agg_backend()
+    from microopt.viz.plots import plot_lr_sweep
+
+    written = []
+    figure = plot_lr_sweep(lrs, {optimizer: result.losses for optimizer, result in sweeps.items()},
+                           title=f"{name}: loss after {args.steps} steps")
+    common.save_figure(figure, args.out / f"lr-sweep-{name}.png", written)
+    common.print_files(args.out, written)
+    return 0
+
+
+def sweep(problem: common.Problem, optimizer: str, lrs: list[float], *, steps: int, batch_size: int | None = None,
+          start=None, seed: int = 0, show_progress: bool = True):
+    """``microopt.train.lr_sweep``, one learning rate at a time so a progress bar can follow."""
+    from microopt.train import RaceResult, SweepResult, lr_sweep
+
+    runs = []
+    for lr in common.progress(lrs, desc=f"{optimizer} lr sweep on {problem.name}", enabled=show_progress):
+        if problem.function is not None:
+            one = lr_sweep(problem.function, optimizer, lrs=[lr], steps=steps, start=start)
+        else:
+            one = lr_sweep(problem.train, optimizer, lrs=[lr], steps=steps, model=problem.make_model,
+                           batch_size=batch_size, seed=seed)
+        runs.extend(one.race)
+    return SweepResult(lrs, RaceResult(runs, problem.name, steps, None, problem.function))
+
+
+def best_lrs(sweeps: dict) -> dict[str, float]:
+    """The best learning rate of each sweep; NaN for an optimizer that diverged at every rate."""
+    return {name: (result.best_lr if result.best_lr is not None else math.nan) for name, result in sweeps.items()}

@@ -1,0 +1,77 @@
+"""``microopt train``: fit an MLP to a 2-D classification dataset with one optimizer."""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+from microopt.cli import common
+from microopt.nn.layers import ACTIVATIONS
+
+EXAMPLES = """\
+examples:
+  microopt train --problem moons --optimizer adam --lr 0.02 --epochs 30 --batch-size 16
+  microopt train --problem spirals --samples 150 --hidden 16,16 --optimizer momentum:0.05 --epochs 50
+"""
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "train", help="train an MLP on moons, circles or spirals; print the epochs, draw the result",
+        description="Train an MLP on a 2-D classification dataset (a quarter of it held out as a test "
+                    "set, evaluated after every epoch); print the loss and accuracy per epoch and "
+                    "write the loss curves and the decision boundary.",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    common.add_problem_arguments(parser, default="moons", functions=False, batch_size=16)
+    parser.add_argument("--activation", default="relu", choices=[a for a in ACTIVATIONS if a != "linear"],
+                        help="activation of the hidden layers (default: %(default)s)")
+    parser.add_argument("--optimizer", default="adam", metavar="NAME",
+                        help="a preset, optionally with its learning rate: adam, sgd:0.1 ... (default: adam)")
+    parser.add_argument("--lr", type=common.positive_float, default=None,
+                        help="learning rate (default: the preset's own)")
+    parser.add_argument("--epochs", type=common.positive_int, default=20, help="(default: %(default)s)")
+    parser.add_argument("--l2", type=float, default=0.0, help="L2 penalty strength (default: 0)")
+    common.add_output_arguments(parser)
+    parser.set_defaults(run=run, parser=parser)
+    return parser
+
+
+def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from microopt.train import DivergenceError, fit
+
+    name = common.check_problem(parser, args.problem, functions=False)
+    choices = common.optimizer_choices(parser, [args.optimizer], args.lr)
+    if len(choices) != 1:
+        parser.error(f"--optimizer takes one optimizer, got {args.optimizer!r}; use `microopt race` to compare")
+    if not (args.l2 >= 0 and math.isfinite(args.l2)):
+        parser.error(f"--l2 {args.l2:g} must be >= 0")
+    (optimizer_name, (key, lr)), = choices.items()
+    problem = common.make_problem(name, samples=args.samples, hidden=args.hidden, seed=args.seed,
+                                  activation=args.activation)
+    model = problem.make_model()
+    optimizer = common.factories(choices)[optimizer_name](model.parameters())
+    print(problem.description)
+    print(f"optimizer: {optimizer_name}, lr {lr:g}, batch size {args.batch_size}, {args.epochs} epochs")
+    try:
+        history = fit(model, optimizer, problem.train, epochs=args.epochs, batch_size=args.batch_size,
+                      l2=args.l2, val_data=problem.test, seed=args.seed, progress=not args.no_progress)
+    except DivergenceError as error:
+        print(f"\n{error}")
+        return 1
+    every = max(1, len(history.epochs) // 10)  # about ten rows, and always the last epoch
+    print(history.table(every=every))
+    print("(val_: measured on the held-out test set after each epoch)")
+    print(f"\ntest accuracy: {history.last('val_accuracy'):.1%}")
+    if args.no_plots:
+        return 0
+    common.use_agg_backend()
+    from microopt.viz.plots import plot_decision_boundary
+
+    written = []
+    common.save_figure(history.plot(title=f"{name}: {optimizer_name}, loss per epoch"),
+                       args.out / f"train-{name}-losses.png", written)
+    X, y = problem.train[0] + problem.test[0], problem.train[1] + problem.test[1]
+    common.save_figure(plot_decision_boundary(model, X, y, title=f"{name}: {optimizer_name} after {args.epochs} epochs"),
+                       args.out / f"train-{name}-decision-boundary.png", written)
+    common.print_files(args.out, written)
+    return 0

@@ -363,7 +363,79 @@ print([round(b, 3) for b in t.column("b")[::5]], "->", 3 / (1 - 0.9))
 """),
 ]
 
-NOTEBOOKS = {"01_backward": BACKWARD, "02_adam": ADAM, "03_momentum": MOMENTUM}
+# ----------------------------------------------------------------------------- 04: schedules
+SCHEDULES = [
+    md("""
+# Exercise 4: learning-rate schedules in closed form
+
+A schedule gives the learning rate at each **epoch** $e$: one call of `scheduler.step()`, made
+after each `optimizer.step()`. Epoch 0 is the lr right after the scheduler is built, so the
+first update uses it. PyTorch's schedulers change the lr step by step (a recursive rule);
+here you write where the schedule is at epoch $e$ directly, as a function
+`f(epoch, base_lr, <the scheduler's settings>)`, and `check_lr_schedule` compares it with
+`microopt.optim.lr_scheduler` (PyTorch's numbers) epoch by epoch.
+"""),
+    code("""
+import math
+
+from microopt.exercises import check_lr_schedule
+"""),
+    md("""
+## 4.1 StepLR: divide by a constant every `step_size` epochs
+
+$\\text{lr}_e = \\text{lr}_0 \\cdot γ^{\\lfloor e / s \\rfloor}$, with $\\text{lr}_0$ = `base_lr` and $s$ = `step_size`.
+"""),
+    exercise("""
+def step_lr(epoch, base_lr, step_size, gamma):
+    # TODO
+    raise NotImplementedError("TODO: write step_lr")
+""", """
+def step_lr(epoch, base_lr, step_size, gamma):
+    return base_lr * gamma ** (epoch // step_size)
+"""),
+    check("""
+check_lr_schedule(step_lr, "StepLR", step_size=3, gamma=0.5)
+"""),
+    md("""
+## 4.2 LinearLR: a warm-up
+
+The factor goes linearly from `start_factor` at epoch 0 to `end_factor` at epoch
+`total_iters` ($s$, $f$, $T$ below), and stays there:
+$\\text{lr}_e = \\text{lr}_0 \\cdot \\big(s + (f - s) \\cdot \\min(e, T) / T\\big)$.
+"""),
+    exercise("""
+def linear_lr(epoch, base_lr, start_factor, end_factor, total_iters):
+    # TODO
+    raise NotImplementedError("TODO: write linear_lr")
+""", """
+def linear_lr(epoch, base_lr, start_factor, end_factor, total_iters):
+    progress = min(epoch, total_iters) / total_iters
+    return base_lr * (start_factor + (end_factor - start_factor) * progress)
+"""),
+    check("""
+check_lr_schedule(linear_lr, "LinearLR", start_factor=0.25, end_factor=1.0, total_iters=4, steps=10)
+"""),
+    md("""
+## 4.3 Cosine annealing
+
+Half a cosine from `base_lr` down to `eta_min` over `T_max` epochs:
+$\\text{lr}_e = η_{min} + (\\text{lr}_0 - η_{min}) \\, \\dfrac{1 + \\cos(π e / T_{max})}{2}$.
+"""),
+    exercise("""
+def cosine_lr(epoch, base_lr, T_max, eta_min=0.0):
+    # TODO
+    raise NotImplementedError("TODO: write cosine_lr")
+""", """
+def cosine_lr(epoch, base_lr, T_max, eta_min=0.0):
+    return eta_min + (base_lr - eta_min) * (1 + math.cos(math.pi * epoch / T_max)) / 2
+"""),
+    check("""
+check_lr_schedule(cosine_lr, "CosineAnnealingLR", T_max=10, eta_min=0.001, steps=10)
+"""),
+]
+
+NOTEBOOKS = {"01_backward": BACKWARD, "02_adam": ADAM, "03_momentum": MOMENTUM,
+             "04_schedules": SCHEDULES}
 
 
 def build(cells, solution: bool) -> nbformat.NotebookNode:

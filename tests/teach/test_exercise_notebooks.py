@@ -16,7 +16,7 @@ import nbformat
 import pytest
 
 FOLDER = pathlib.Path(__file__).resolve().parents[2] / "notebooks" / "exercises"
-NAMES = ["01_backward", "02_adam", "03_momentum"]
+NAMES = ["01_backward", "02_adam", "03_momentum", "04_schedules"]
 
 
 def load(name: str, variant: str) -> nbformat.NotebookNode:
@@ -59,6 +59,9 @@ def test_solution_passes_every_check(name):
                     "Hint: eps sits outside the square root"],  # the BuggyAdam cell
         "03_momentum": ["check_sgd_momentum: MySGD matches SGD(lr=0.05, momentum=0.9, dampening=0.1",
                         "-> 30.0"],
+        "04_schedules": ["check_lr_schedule: step_lr matches StepLR(step_size=3, gamma=0.5)",
+                         "check_lr_schedule: linear_lr matches LinearLR(start_factor=0.25",
+                         "check_lr_schedule: cosine_lr matches CosineAnnealingLR(T_max=10"],
     }[name]
     for line in expected:
         assert line in printed

@@ -14,7 +14,8 @@ import math
 import os
 from typing import Any
 
-from microopt.viz.plots import _bounds, _default_title, _resolve_function, _trajectories, draw_landscape, landscape_figsize
+from microopt.viz.landscape import (default_title, draw_landscape, landscape_figsize, read_bounds, read_trajectories,
+                                    resolve_function)
 from microopt.viz.style import color_for, new_axes
 
 
@@ -42,15 +43,15 @@ def animate_trajectories(function: Any, trajectories: Any, path: str | os.PathLi
         raise ValueError(f"Invalid frames: {frames!r} (must be a whole number >= 1).")
     if isinstance(fps, bool) or not isinstance(fps, int) or fps < 1:
         raise ValueError(f"Invalid fps: {fps!r} (frames per second, a whole number >= 1).")
-    paths = _trajectories(trajectories)
+    paths = read_trajectories(trajectories)
     if not paths:
         raise ValueError("animate_trajectories needs at least one trajectory, e.g. {'sgd': [(x0, y0), ...]}.")
-    function = _resolve_function(function)
+    function = resolve_function(function)
     first_x, first_y, _ = next(iter(paths.values()))
-    fig, ax = new_axes(None, figsize=landscape_figsize(_bounds(function, bounds)))
+    fig, ax = new_axes(None, figsize=landscape_figsize(read_bounds(function, bounds)))
     draw_landscape(ax, function, bounds=bounds, levels=levels, log=log, resolution=resolution,
                    start=(first_x[0], first_y[0]) if first_x else None)
-    ax.set_title(title if title is not None else _default_title(function))
+    ax.set_title(title if title is not None else default_title(function))
 
     steps = max(len(xs) for xs, _, _ in paths.values()) - 1
     moving = {}

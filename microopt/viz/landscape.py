@@ -1,0 +1,162 @@
+"""The landscape under a trajectory: a 2-D function's contour map, its minima and the start.
+
+``draw_landscape`` is the background ``plot_contour`` and ``animate_trajectories`` share;
+the helpers here read the inputs both accept (a function or its name, bounds, trajectories).
+matplotlib and numpy are imported inside the functions only.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+from typing import Any, Mapping
+
+from microopt.engine.value import Value
+
+
+def as_number(value: object, where: str) -> float:
+    """A float from a float, int or Value; a clear error for anything else."""
+    if isinstance(value, Value):
+        return value.data
+    if isinstance(value, Real) and not isinstance(value, bool):
+        return float(value)
+    raise TypeError(f"{where} must be a number or a Value, got {type(value).__name__}: {value!r}.")
+
+
+def resolve_function(function: Any):
+    """A test function from a ``microopt.functions`` object, its name, or any f(x, y)."""
+    if isinstance(function, str):
+        from microopt.functions import get
+
+        return get(function)
+    if not callable(function):
+        raise TypeError(
+            f"Expected a test function, e.g. microopt.functions.get('rosenbrock') or a name like "
+            f"'rosenbrock', got {type(function).__name__}: {function!r}."
+        )
+    return function
+
+
+def read_bounds(function: Any, bounds: Any) -> tuple[tuple[float, float], tuple[float, float]]:
+    """``bounds`` checked, or the function's own ``.bounds`` when None."""
+    bounds = bounds if bounds is not None else getattr(function, "bounds", None)
+    if bounds is None:
+        raise ValueError("plot_contour: this function has no .bounds; pass bounds=((xmin, xmax), (ymin, ymax)).")
+    try:
+        (x0, x1), (y0, y1) = bounds
+        x0, x1, y0, y1 = (float(v) for v in (x0, x1, y0, y1))
+    except (TypeError, ValueError):
+        raise ValueError(f"Invalid bounds: {bounds!r} (expected ((xmin, xmax), (ymin, ymax))).") from None
+    if not (x0 < x1 and y0 < y1):
+        raise ValueError(f"Invalid bounds: {bounds!r} (each range needs min < max).")
+    return (x0, x1), (y0, y1)
+
+
+def read_trajectories(trajectories: Any) -> dict[str, tuple[list[float], list[float], bool]]:
+    """name -> (xs, ys, diverged), from a mapping of point lists or a RaceResult."""
+    if trajectories is None:
+        return {}
+    if hasattr(trajectories, "runs") and isinstance(trajectories.runs, Mapping):  # a RaceResult
+        trajectories = trajectories.runs
+    if not isinstance(trajectories, Mapping):
+        raise TypeError(
+            f"trajectories must be a mapping name -> list of (x, y) points, got "
+            f"{type(trajectories).__name__}. Write {{'sgd': points}} for a single one."
+        )
+    result = {}
+    for name, item in trajectories.items():
+        points = getattr(item, "trajectory", item)  # a RaceRun, or the points themselves
+        if points is None or isinstance(points, (str, bytes)) or len(points) == 0:
+            raise ValueError(f"trajectory {name!r} must be a non-empty list of (x, y) points, got {points!r}.")
+        xs, ys = [], []
+        for i, point in enumerate(points):
+            if isinstance(point, (str, bytes)) or not hasattr(point, "__len__") or len(point) != 2:
+                raise ValueError(f"trajectory {name!r}: point {i} must be an (x, y) pair, got {point!r}.")
+            xs.append(as_number(point[0], f"trajectory {name!r}, point {i}, x"))
+            ys.append(as_number(point[1], f"trajectory {name!r}, point {i}, y"))
+        # a race run stops recording at divergence, before any inf: it says so itself
+        diverged = bool(getattr(item, "diverged", False)) or not all(math.isfinite(v) for v in xs + ys)
+        n = next((i for i, (a, b) in enumerate(zip(xs, ys)) if not (math.isfinite(a) and math.isfinite(b))),
+                 len(xs))
+        result[str(name)] = (xs[:n], ys[:n], diverged)
+    return result
+
+
+def draw_landscape(ax, function: Any, *, bounds: Any = None, levels: int = 30, log: bool | str = "auto",
+                   resolution: int = 150, colorbar: bool = True, start: tuple[float, float] | None = None):
+    """Filled contours of ``function`` on ``ax``, its minima (★), saddle points (✕) and ``start`` (●).
+
+    The shared background of ``plot_contour`` and ``animate_trajectories``. Returns the
+    resolved function.
+    """
+    import numpy as np
+    from matplotlib.colors import LogNorm
+    from matplotlib.ticker import LogFormatterSciNotation, LogLocator
+
+    function = resolve_function(function)
+    (x0, x1), (y0, y1) = read_bounds(function, bounds)
+    if isinstance(levels, bool) or not isinstance(levels, int) or levels < 2:
+        raise ValueError(f"Invalid levels: {levels!r} (the number of contour levels, a whole number >= 2).")
+    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 10:
+        raise ValueError(f"Invalid resolution: {resolution!r} (grid points per axis, a whole number >= 10).")
+    xs = np.linspace(x0, x1, resolution)
+    ys = np.linspace(y0, y1, resolution)
+    Z = np.array([[function(float(x), float(y)) for x in xs] for y in ys], dtype=float)
+
+    fmin = getattr(function, "minimum_value", None)
+    shifted = Z - (fmin if fmin is not None else 0.0)
+    use_log = (fmin is not None and bool((shifted >= 0).all())) if log == "auto" else bool(log)
+    if use_log:
+        # Log-spaced levels: the interesting part of a landscape is near its minimum, where
+        # f is tiny; linear levels would paint all of it one color.
+        positive = shifted[shifted > 0]
+        if positive.size == 0:
+            raise ValueError("plot_contour: log=True needs f(x, y) > min somewhere in the bounds.")
+        # Whole decades at both ends, so the colorbar reads 10^-2, 10^-1, 10^0...
+        high = 10.0 ** math.ceil(math.log10(float(positive.max())))
+        low = max(10.0 ** math.floor(math.log10(float(positive.min()))), high * 1e-8)
+        contour_levels = np.geomspace(low, high, levels)
+        filled = ax.contourf(xs, ys, np.maximum(shifted, low), levels=contour_levels,
+                             norm=LogNorm(low, high), cmap="viridis", extend="min")
+        ax.contour(xs, ys, shifted, levels=contour_levels, colors="white", linewidths=0.3, alpha=0.4)
+        ticks = {"ticks": LogLocator(), "format": LogFormatterSciNotation()}
+    else:
+        filled = ax.contourf(xs, ys, Z, levels=levels, cmap="viridis")
+        ax.contour(xs, ys, Z, levels=levels, colors="white", linewidths=0.3, alpha=0.4)
+        ticks = {}
+    if colorbar:
+        label = "f(x, y)" if not fmin else "f(x, y) − f*"
+        ax.figure.colorbar(filled, ax=ax, label=label + (" (log scale)" if use_log else ""), **ticks)
+
+    minima = list(getattr(function, "minima", []) or [])
+    if minima:
+        ax.scatter(*zip(*minima), marker="*", s=260, color="white", edgecolors="black", linewidths=1.0,
+                   zorder=6, label="global minimum" if len(minima) == 1 else "global minima")
+    saddles = list(getattr(function, "saddle_points", []) or [])
+    if saddles:
+        ax.scatter(*zip(*saddles), marker="X", s=120, color="white", edgecolors="black", zorder=6,
+                   label="saddle point")
+    if start is not None:
+        ax.scatter([start[0]], [start[1]], marker="o", s=90, color="white", edgecolors="black",
+                   linewidths=1.5, zorder=6, label="start")
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    if 1 / 3 <= (x1 - x0) / (y1 - y0) <= 3:
+        ax.set_aspect("equal")  # true geometry: a narrow valley looks narrow
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    return function
+
+
+def landscape_figsize(bounds, width: float = 7.0) -> tuple[float, float]:
+    """A figure size whose map area has the shape of ``bounds`` (room for colorbar and legend)."""
+    (x0, x1), (y0, y1) = bounds
+    ratio = (y1 - y0) / (x1 - x0)
+    return width, min(max(4.8 * ratio + 2.0, 4.0), 8.0) if 1 / 3 <= ratio <= 3 else 5.8
+
+
+def default_title(function: Any) -> str:
+    """"Rosenbrock" over "f(x, y) = (1 − x)² + 100 (y − x²)²", from the name and formula."""
+    name = getattr(function, "name", "") or getattr(function, "__name__", "")
+    formula = getattr(function, "formula", "")
+    return f"{name.capitalize()}\nf(x, y) = {formula}" if formula else name.capitalize()

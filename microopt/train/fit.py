@@ -148,7 +148,7 @@ class _Run:
             clip_grad_norm_(self.params, self.clip_grad_norm)
         try:
             self.optimizer.step()
-        except OverflowError as err:  # g ** 2 of a huge gradient, in the adaptive optimizers
+        except OverflowError as err:  # float ** raises past 1e308 (a hand-written update)
             raise self._diverged(f"a number overflowed in the optimizer step ({err})", step, epoch, lr) from err
         if self.step_scheduler_per_step:
             self.scheduler.step()

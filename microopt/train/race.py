@@ -203,7 +203,7 @@ def _run_function(name: str, factory: OptimizerFactory, function, start: tuple[f
         f.backward()
         try:
             optimizer.step()
-        except OverflowError as err:  # g ** 2 of a huge gradient, in the adaptive optimizers
+        except OverflowError as err:  # float ** raises past 1e308 (a hand-written update)
             return diverged(step, f"a number overflowed in the optimizer step ({err})")
     return RaceRun(name, losses, losses[-1], trajectory, _reached(losses, threshold))
 

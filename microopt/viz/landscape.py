@@ -126,7 +126,7 @@ def draw_landscape(ax, function: Any, *, bounds: Any = None, levels: int = 30, l
         ticks = {}
     if colorbar:
         label = "f(x, y)" if not fmin else "f(x, y) − f*"
-        ax.figure.colorbar(filled, ax=ax, label=label + (" (log scale)" if use_log else ""), **ticks)
+        ax.figure.colorbar(filled, ax=ax, label=label + (" (log scale)" if use_log else ""), shrink=0.8, **ticks)
 
     minima = list(getattr(function, "minima", []) or [])
     if minima:

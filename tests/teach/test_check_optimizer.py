@@ -83,7 +83,7 @@ def test_a_correct_adam_passes_and_says_so(capsys):
     check_optimizer(StudentAdam, "Adam", lr=0.01, weight_decay=0.1)
     out = capsys.readouterr().out.strip()
     assert out == ("check_optimizer: StudentAdam matches Adam(lr=0.01, weight_decay=0.1) on 3 problems "
-                   "x 10 steps (quantities compared by name: g, t, m, v, m_hat, v_hat, update).")
+                   "x 10 steps (quantities named as in Adam: g, t, m, v, m_hat, v_hat, update).")
     check_optimizer(StudentAdam, "Adam", verbose=False)
     assert capsys.readouterr().out == ""
 
@@ -193,3 +193,23 @@ def test_bad_input():
         check_optimizer(StudentAdam, "Adamm")
     with pytest.raises(ValueError, match="Invalid number of steps: 0"):
         check_optimizer(StudentAdam, "Adam", steps=0)
+
+
+def test_an_equivalent_arrangement_and_other_names_pass(capsys):
+    class TorchArrangedAdam(StudentAdam):
+        """PyTorch's _single_tensor_adam arrangement: no m_hat, v_hat; eps after the corrected sqrt."""
+
+        def update(self, p, state, *, lr, betas, eps, weight_decay):
+            if not state:
+                state.update(step=0, exp_avg=0.0, exp_avg_sq=0.0)
+            grad = p.grad + weight_decay * p.data
+            state["step"] += 1
+            exp_avg = state["exp_avg"] = betas[0] * state["exp_avg"] + (1 - betas[0]) * grad
+            exp_avg_sq = state["exp_avg_sq"] = betas[1] * state["exp_avg_sq"] + (1 - betas[1]) * grad * grad
+            step_size = lr / (1 - betas[0] ** state["step"])
+            denom = math.sqrt(exp_avg_sq) / math.sqrt(1 - betas[1] ** state["step"]) + eps
+            p.data -= step_size * exp_avg / denom
+
+    check_optimizer(TorchArrangedAdam, "Adam", lr=0.01, weight_decay=0.1)
+    assert capsys.readouterr().out.endswith(
+        "(no quantity named as in the reference: use the docstring's names for precise messages).\n")

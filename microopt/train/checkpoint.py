@@ -141,7 +141,9 @@ def _read(path: str) -> dict:
     except FileNotFoundError:
         raise CheckpointError(f"No checkpoint at {path!r}: the file does not exist.") from None
     except UnicodeDecodeError:
-        raise CheckpointError(f"{path!r} is not a microopt checkpoint: it is not UTF-8 text (a binary file?).") from None
+        raise CheckpointError(
+            f"{path!r} is not a microopt checkpoint: it is not UTF-8 text (a binary file, a pickle?)."
+        ) from None
     try:
         document = json.loads(text)
     except json.JSONDecodeError as err:

@@ -24,7 +24,7 @@ from microopt.optim import clip_grad_norm_, l1_penalty, l2_penalty
 from microopt.train.divergence import (DEFAULT_DIVERGENCE_FACTOR, DivergenceError,
                                        check_divergence_factor, divergence_reason)
 from microopt.train.history import History
-from microopt.train.objective import Objective, _evaluate, check_dataset, resolve_loss
+from microopt.train.objective import Objective, check_dataset, evaluate_objective, resolve_loss
 from microopt.train.progress import ProgressBar
 
 
@@ -171,7 +171,7 @@ class _Run:
         train_accuracy = None
         if self.objective.is_classification:
             train_accuracy = math.fsum(r["accuracy"] * n for r, n in zip(records, sizes)) / num_samples
-        val_result = _evaluate(self.model, self.objective, *val) if val is not None else None
+        val_result = evaluate_objective(self.model, self.objective, *val) if val is not None else None
         val_loss = val_result["loss"] if val_result else None
 
         if self.plateau:

@@ -109,10 +109,11 @@ def evaluate(model: Callable, data: tuple[Sequence, Sequence], loss: str | Calla
     """
     X, y = check_dataset(data, "data")
     objective = resolve_loss(loss, model, X, y)
-    return _evaluate(model, objective, X, y)
+    return evaluate_objective(model, objective, X, y)
 
 
-def _evaluate(model: Callable, objective: Objective, X: list, y: list) -> dict:
+def evaluate_objective(model: Callable, objective: Objective, X: list, y: list) -> dict:
+    """``evaluate`` for an already resolved ``Objective`` and checked ``X, y``."""
     try:
         outputs = [model(x) for x in X]
         value = objective(outputs, y).data

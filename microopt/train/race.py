@@ -28,7 +28,7 @@ from microopt.train.divergence import (DEFAULT_DIVERGENCE_FACTOR, DivergenceErro
                                        check_divergence_factor, divergence_reason)
 from microopt.train.fit import fit
 from microopt.train.history import History
-from microopt.train.objective import _evaluate, check_dataset, resolve_loss
+from microopt.train.objective import check_dataset, evaluate_objective, resolve_loss
 from microopt.train.presets import OptimizerFactory, resolve_optimizers
 from microopt.train.text import format_table
 
@@ -243,8 +243,10 @@ def _race_dataset(factories: dict[str, OptimizerFactory], data, make_model: Call
                                 diverged_at=err.step, message=str(err), history=err.history))
             continue
         losses = history.column("loss", per="step")
-        final = _evaluate(model, objective, X, y)["loss"]
-        tested = _evaluate(model, objective, *test) if test is not None else {"loss": None, "accuracy": None}
+        final = evaluate_objective(model, objective, X, y)["loss"]
+        tested = {"loss": None, "accuracy": None}
+        if test is not None:
+            tested = evaluate_objective(model, objective, *test)
         runs.append(RaceRun(name, losses, final, None, _reached(losses, threshold), tested["loss"],
                             tested["accuracy"], history=history))
     return RaceResult(runs, f"dataset of {len(X)} samples", steps, threshold)

@@ -163,7 +163,8 @@ def test_a_missing_file_is_named(tmp_path):
 
 @pytest.mark.parametrize("target, message", [
     ("model", r"does not fit this MLP: it has 17 parameters and the model 25.*same layer sizes"),
-    ("optimizer_type", r"holds the state of the optimizer Adam, which cannot be loaded into the SGD given. Create the optimizer as Adam"),
+    ("optimizer_type",
+     r"holds the state of the optimizer Adam, which cannot be loaded into the SGD given. Create the optimizer as Adam"),
     ("optimizer_groups", r"has 1 optimizer parameter groups, the Adam given has 2"),
     ("scheduler_type", r"holds the state of the scheduler StepLR, which cannot be loaded into the ExponentialLR given"),
 ])

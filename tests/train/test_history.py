@@ -44,7 +44,8 @@ def test_table_shows_only_columns_with_numbers():
 
 
 def test_repr_names_the_last_epoch():
-    assert repr(make_history()) == "History(2 epochs, 4 steps; last epoch: train_loss=0.35, train_accuracy=0.5, lr=0.05)"
+    assert repr(make_history()) == (
+        "History(2 epochs, 4 steps; last epoch: train_loss=0.35, train_accuracy=0.5, lr=0.05)")
     assert repr(History()) == "History(0 steps, no complete epoch)"
 
 
@@ -59,7 +60,8 @@ def test_json_round_trip_keeps_every_number_exactly():
 @pytest.mark.parametrize("data, message", [
     ([], "A history must be a dict"),
     ({"steps": {}, "epochs": []}, "History 'steps' must be a list"),
-    ({"steps": [], "epochs": [{"epoch": 0}]}, "History epochs record 0 must have exactly the fields " + ", ".join(EPOCH_KEYS)),
+    ({"steps": [], "epochs": [{"epoch": 0}]},
+     "History epochs record 0 must have exactly the fields " + ", ".join(EPOCH_KEYS)),
     ({"steps": [dict.fromkeys(STEP_KEYS)], "epochs": [], "config": 3}, "History 'config' must be a dict"),
 ])
 def test_from_dict_refuses_malformed_data(data, message):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from microopt.exercises import check_backward
 
@@ -111,3 +112,21 @@ def test_bad_input():
         check_backward(tanh_rule, "tanh", points=[(1.0, 2.0)])
     with pytest.raises(AssertionError, match="pass it without calling it"):
         check_backward(tanh_rule(0.5), "tanh")
+
+
+RULES = {  # op -> (a correct rule written from math, the domain to draw points from)
+    "tanh": (tanh_rule, (-30.0, 30.0)),
+    "sigmoid": (sigmoid_rule, (-30.0, 30.0)),
+    "exp": (lambda x: (math.exp(x), math.exp(x)), (-20.0, 20.0)),
+    "log": (lambda x: (math.log(x), 1 / x), (1e-3, 1e3)),
+    "sqrt": (lambda x: (math.sqrt(x), 0.5 / math.sqrt(x)), (1e-3, 1e3)),
+    "sin": (lambda x: (math.sin(x), math.cos(x)), (-10.0, 10.0)),
+}
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data(), op=st.sampled_from(sorted(RULES)))
+def test_a_correct_rule_never_fails_anywhere_in_its_domain(data, op):
+    rule, (low, high) = RULES[op]
+    x = data.draw(st.floats(low, high))
+    check_backward(rule, op, points=[x], verbose=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from microopt import Value, optim
 from microopt.exercises import check_optimizer, check_sgd_momentum
@@ -213,3 +214,13 @@ def test_an_equivalent_arrangement_and_other_names_pass(capsys):
     check_optimizer(TorchArrangedAdam, "Adam", lr=0.01, weight_decay=0.1)
     assert capsys.readouterr().out.endswith(
         "(no quantity named as in the reference: use the docstring's names for precise messages).\n")
+
+
+@settings(max_examples=15, deadline=None)
+@given(lr=st.floats(1e-4, 0.2), beta1=st.floats(0.0, 0.99), beta2=st.floats(0.5, 0.9999),
+       eps=st.sampled_from([1e-8, 1e-6, 1e-3]), weight_decay=st.sampled_from([0.0, 0.01, 0.3]))
+def test_a_correct_independent_adam_passes_for_any_hyperparameters(lr, beta1, beta2, eps, weight_decay):
+    settings_ = dict(lr=lr, betas=(beta1, beta2), eps=eps, weight_decay=weight_decay)
+    check_optimizer(StudentAdam, "Adam", steps=6, verbose=False, **settings_)
+    with pytest.raises(AssertionError, match="Hint: bias correction is missing"):
+        check_optimizer(variant(bias_correction=False), "Adam", steps=6, verbose=False, **settings_)

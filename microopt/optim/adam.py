@@ -4,7 +4,7 @@ For each parameter θ, at step t = 1, 2, ... with learning rate γ, betas (β₁
 weight decay λ::
 
     g ← ∇f(θ)                             (g ← -∇f(θ) when maximize)
-    g ← g + λ θ                           (coupled weight decay, the default: L2 in the gradient)
+    g ← g + λ θ                           (coupled weight decay, the default: L2 through g)
     θ ← θ (1 - γ λ)                       (instead, when decoupled_weight_decay: AdamW)
     m ← β₁ m + (1 - β₁) g                 (first moment: a running mean of g; m₀ = 0)
     v ← β₂ v + (1 - β₂) g²                (second moment: a running mean of g²; v₀ = 0)

@@ -7,7 +7,7 @@ weight decay λ::
     g ← g + λ θ                           (coupled weight decay)
     m ← β₁ m + (1 - β₁) g                 (first moment, as in Adam; m₀ = 0)
     u ← max(β₂ u, |g| + ε)                (exponentially weighted infinity norm; u₀ = 0)
-    update ← γ / (1 - β₁ᵗ) · m / u        (only m needs bias correction: a max is not biased to 0)
+    update ← γ / (1 - β₁ᵗ) · m / u        (only m is bias-corrected: a max is not biased to 0)
     θ ← θ - update
 
 ε sits inside the max, as in PyTorch, so u is never 0. ``state["m"]`` is PyTorch's
@@ -25,7 +25,8 @@ from microopt.optim.optimizer import Optimizer, ParamsT
 
 
 class Adamax(Optimizer):
-    """``Adamax(params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, *, maximize=False)``."""
+    """``Adamax(params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, *,
+    maximize=False)``."""
 
     def __init__(self, params: ParamsT, lr: float = 2e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0, *, maximize: bool = False) -> None:

@@ -65,7 +65,8 @@ def clip_grad_norm_(params: Value | Iterable[Value], max_norm: float, norm_type:
         total_norm = math.nan if any(math.isnan(g) for g in grads) else largest
     else:
         # Factor out the largest |g| so that |g|^p cannot overflow for large p or gradients.
-        total_norm = largest * math.fsum((g / largest) ** norm_type for g in grads) ** (1.0 / norm_type)
+        scaled_sum = math.fsum((g / largest) ** norm_type for g in grads)
+        total_norm = largest * scaled_sum ** (1 / norm_type)
     if error_if_nonfinite and not math.isfinite(total_norm):
         raise RuntimeError(
             f"The total norm of order {norm_type} for gradients from `parameters` is "
@@ -73,7 +74,7 @@ def clip_grad_norm_(params: Value | Iterable[Value], max_norm: float, norm_type:
             "scale the gradients by the non-finite norm anyway, set `error_if_nonfinite=False`."
         )
     clip_coef = max_norm / (total_norm + 1e-6)
-    clip_coef_clamped = min(clip_coef, 1.0)  # a nan coefficient stays nan (nan < 1 is False), as in torch
+    clip_coef_clamped = min(clip_coef, 1.0)  # nan stays nan (nan < 1 is False), as in torch
     for p in params:
         p.grad *= clip_coef_clamped
     return total_norm

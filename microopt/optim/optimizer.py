@@ -109,7 +109,7 @@ class Optimizer:
 
     # ----------------------------------------------------------------- param groups
     def add_param_group(self, param_group: dict[str, Any]) -> None:
-        """Add a group ``{"params": [...], <overrides>}``; missing hyperparameters take the defaults."""
+        """Add a group ``{"params": [...], <overrides>}``; missing hyperparameters take defaults."""
         if not isinstance(param_group, dict):
             raise TypeError(
                 f"param_group must be a dict, got {type(param_group).__name__}: {param_group!r}."
@@ -186,9 +186,13 @@ class Optimizer:
         if not isinstance(saved_groups, list) or not all(
             isinstance(g, dict) and isinstance(g.get("params"), list) for g in saved_groups
         ):
-            raise ValueError("state dict 'param_groups' must be a list of dicts, each with a 'params' list.")
+            raise ValueError(
+                "state dict 'param_groups' must be a list of dicts, each with a 'params' list."
+            )
         if not isinstance(saved_state, dict):
-            raise ValueError(f"state dict 'state' must be a dict, got {type(saved_state).__name__}.")
+            raise ValueError(
+                f"state dict 'state' must be a dict, got {type(saved_state).__name__}."
+            )
         if len(saved_groups) != len(self.param_groups):
             raise ValueError(
                 f"loaded state dict has a different number of parameter groups: "
@@ -308,7 +312,9 @@ def check_hyperparameters(group: dict[str, Any]) -> None:
     if "betas" in group:
         betas = group["betas"]
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}, e.g. (0.9, 0.999).")
+            raise ValueError(
+                f"betas must be a pair (beta1, beta2), got {betas!r}, e.g. (0.9, 0.999)."
+            )
         for i, beta in enumerate(betas):
             if not 0.0 <= _number(f"betas[{i}]", beta) < 1.0:
                 raise ValueError(f"Invalid beta parameter at index {i}: {beta} (must be in [0, 1))")

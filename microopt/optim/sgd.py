@@ -33,7 +33,8 @@ from microopt.optim.optimizer import Optimizer, ParamsT
 
 
 class SGD(Optimizer):
-    """``SGD(params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *, maximize=False)``.
+    """``SGD(params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
+    maximize=False)``.
 
     >>> from microopt import Value
     >>> w = Value(2.0)

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from microopt.engine.value import Value
-from microopt.teach._table import error_html, fmt, html_table, text_table
+from microopt.teach._table import error_html, html_table, text_table
 
 _META = ("step", "param", "loss", "data_before", "data_after")  # row fields, not locals
 

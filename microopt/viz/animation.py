@@ -15,7 +15,7 @@ import os
 from typing import Any
 
 from microopt.viz.landscape import (default_title, draw_landscape, landscape_figsize, read_bounds, read_trajectories,
-                                    resolve_function)
+                                    resolve_function, trajectory_style)
 from microopt.viz.style import color_for, new_axes
 
 
@@ -57,8 +57,7 @@ def animate_trajectories(function: Any, trajectories: Any, path: str | os.PathLi
     moving = {}
     for name, (xs, ys, diverged) in paths.items():
         color = color_for(name)
-        line, = ax.plot([], [], "-", marker=".", ms=4, lw=1.6, color=color, zorder=4,
-                        label=name + (" (diverged)" if diverged else ""))
+        line, = ax.plot([], [], "-", **trajectory_style(color), label=name + (" (diverged)" if diverged else ""))
         head = ax.scatter([], [], marker="o", s=55, color=color, edgecolors="white", linewidths=1.0, zorder=5)
         moving[name] = (xs, ys, line, head)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=min(len(ax.get_legend_handles_labels()[0]), 4),

@@ -148,6 +148,11 @@ def draw_landscape(ax, function: Any, *, bounds: Any = None, levels: int = 30, l
     return function
 
 
+def trajectory_style(color: str) -> dict[str, Any]:
+    """Line settings for a trajectory: a dot per step, so the step sizes show."""
+    return {"marker": ".", "ms": 4, "lw": 1.6, "color": color, "zorder": 4}
+
+
 def landscape_figsize(bounds, width: float = 7.0) -> tuple[float, float]:
     """A figure size whose map area has the shape of ``bounds`` (room for colorbar and legend)."""
     (x0, x1), (y0, y1) = bounds

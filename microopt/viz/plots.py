@@ -16,7 +16,7 @@ import os
 from typing import Any, Callable, Mapping, Sequence
 
 from microopt.viz.landscape import (as_number, default_title, draw_landscape, landscape_figsize, read_bounds,
-                                    read_trajectories, resolve_function)
+                                    read_trajectories, resolve_function, trajectory_style)
 from microopt.viz.style import CLASS_COLORS, color_for, new_axes, save
 
 PathLike = str | os.PathLike | None
@@ -165,8 +165,7 @@ def plot_contour(function: Any, trajectories: Any = None, *, ax: Any = None, bou
                               start=start)
     for name, (xs, ys, diverged) in paths.items():
         color = color_for(name)
-        ax.plot(xs, ys, "-", marker=".", ms=4, lw=1.6, color=color, zorder=4,
-                label=name + (" (diverged)" if diverged else ""))
+        ax.plot(xs, ys, "-", **trajectory_style(color), label=name + (" (diverged)" if diverged else ""))
         if xs:
             ax.scatter([xs[-1]], [ys[-1]], marker="X" if diverged else "o", s=55, color=color,
                        edgecolors="white", linewidths=1.0, zorder=5)

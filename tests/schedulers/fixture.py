@@ -21,4 +21,4 @@ def build_microopt(case: dict):
 def run_microopt(case: dict) -> dict:
     """lr and momentum per group and epoch, recorded as the generator records torch's."""
     optimizer, scheduler = build_microopt(case)
-    return generator.record(optimizer, scheduler, case["steps"], case.get("metrics"))
+    return generator.record(optimizer, scheduler, case["steps"], case.get("step_args"))

@@ -173,5 +173,5 @@ class TestSequentialLR:
     def test_refuses_nesting(self):
         opt = sgd()
         inner = SequentialLR(opt, [StepLR(opt, 2), ExponentialLR(opt, 0.9)], milestones=[3])
-        with pytest.raises(ValueError, match=r"schedulers\[1\] is itself a SequentialLR"):
+        with pytest.raises(ValueError, match=r"schedulers\[1\] is a SequentialLR, which cannot restart"):
             SequentialLR(opt, [LinearLR(opt), inner], milestones=[5])

@@ -19,8 +19,8 @@ SAVE_AT = 13  # an epoch inside every schedule's interesting part (warm-ups end 
 
 def step(optimizer, scheduler, case: dict, epoch: int) -> None:
     optimizer.step()
-    if "metrics" in case:
-        scheduler.step(case["metrics"][epoch])
+    if "step_args" in case:
+        scheduler.step(case["step_args"][epoch])
     else:
         scheduler.step()
 

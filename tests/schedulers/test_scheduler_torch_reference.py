@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from microopt.optim import lr_scheduler
 from tests.fixtures import generate_scheduler_fixtures as generator
 from tests.schedulers.fixture import CASES, FIXTURE, IDS, run_microopt
 
@@ -32,8 +33,7 @@ def test_fixture_was_made_by_torch_2_13_in_float64():
 
 def test_fixture_covers_every_scheduler_and_mode():
     names = {case["scheduler"]["name"] for case in CASES}
-    assert names == {"StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "LinearLR",
-                     "LambdaLR", "SequentialLR", "OneCycleLR", "ReduceLROnPlateau"}
+    assert names == set(lr_scheduler.__all__) - {"LRScheduler"}
     plateau = [case["scheduler"]["kwargs"] for case in CASES
                if case["scheduler"]["name"] == "ReduceLROnPlateau"]
     assert {(kw.get("mode", "min"), kw.get("threshold_mode", "rel")) for kw in plateau} == {
@@ -47,13 +47,15 @@ def test_lr_sequence_matches_torch_fixture(case):
     assert_sequences_match(got["lrs"], case["lrs"], "lr")
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c["scheduler"]["name"] == "OneCycleLR"],
-                         ids=[c["name"] for c in CASES if c["scheduler"]["name"] == "OneCycleLR"])
-def test_one_cycle_momentum_sequence_matches_torch_fixture(case):
+MOMENTUM_CASES = [c for c in CASES if c["scheduler"]["name"] in ("OneCycleLR", "CyclicLR")]
+
+
+@pytest.mark.parametrize("case", MOMENTUM_CASES, ids=[c["name"] for c in MOMENTUM_CASES])
+def test_cycled_momentum_sequence_matches_torch_fixture(case):
     got = run_microopt(case)
     assert_sequences_match(got["momenta"], case["momenta"], "momentum (or beta1)")
     if case["scheduler"]["kwargs"].get("cycle_momentum", True):
-        assert len({row[0] for row in case["momenta"]}) > 10  # it really cycles
+        assert len({row[0] for row in case["momenta"]}) >= 5  # it really cycles
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
@@ -113,5 +115,5 @@ def test_random_plateau_settings_match_torch_live(metrics, mode, threshold_mode,
                                 patience=patience, threshold=threshold,
                                 threshold_mode=threshold_mode, cooldown=cooldown, min_lr=min_lr)
     case = {"optimizer": generator.sgd(0.1), "scheduler": scheduler, "steps": len(metrics),
-            "metrics": metrics}
+            "step_args": metrics}
     assert run_microopt(case)["lrs"] == generator.run_torch(case)["lrs"]

@@ -1,7 +1,8 @@
-"""Multiplicative decay: the lr is multiplied by ``gamma`` at chosen epochs.
+"""Decay: the lr only goes down (or, with gamma > 1, only up).
 
-StepLR decays every ``step_size`` epochs, MultiStepLR at listed milestones, ExponentialLR at
-every epoch. Each ``get_lr()`` is the recursive rule torch uses (it multiplies the current
+StepLR multiplies it by ``gamma`` every ``step_size`` epochs, MultiStepLR at listed
+milestones, ExponentialLR at every epoch; PolynomialLR brings it to 0 along a polynomial.
+Each ``get_lr()`` is the recursive rule torch uses (it multiplies the current
 ``group["lr"]``); ``closed_form_lr()`` is the formula you would write on paper.
 """
 
@@ -98,3 +99,37 @@ class ExponentialLR(LRScheduler):
 
     def closed_form_lr(self) -> list[float]:
         return [base_lr * self.gamma ** self.last_epoch for base_lr in self.base_lrs]
+
+
+class PolynomialLR(LRScheduler):
+    """Decay the lr to 0 along a polynomial over ``total_iters`` epochs, then keep it at 0.
+
+    Closed form:  lr_e = base_lr · (1 - min(e, total_iters) / total_iters)^power
+    Recursive:    lr_e = lr_{e-1} · ((1 - e/total_iters) / (1 - (e-1)/total_iters))^power
+                  for 1 ≤ e ≤ total_iters, and lr_e = lr_{e-1} afterwards.
+
+    ``power=1`` is a straight line down. Example,
+    ``PolynomialLR(SGD(params, lr=1.0), total_iters=4, power=2.0)``::
+
+        1.0, 0.5625, 0.25, 0.0625, 0.0, 0.0, ...
+    """
+
+    def __init__(self, optimizer: Optimizer, total_iters: int = 5, power: float = 1.0,
+                 last_epoch: int = -1) -> None:
+        self.total_iters = _check_positive_int("total_iters", total_iters)
+        if isinstance(power, bool) or not isinstance(power, (int, float)) or not power >= 0:
+            raise ValueError(f"Invalid power: {power!r} (must be a number >= 0)")
+        self.power = power
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        e, T = self.last_epoch, self.total_iters
+        groups = self.optimizer.param_groups
+        if self._is_initial or e > T:
+            return [group["lr"] for group in groups]
+        decay_factor = ((1.0 - e / T) / (1.0 - (e - 1) / T)) ** self.power
+        return [group["lr"] * decay_factor for group in groups]
+
+    def closed_form_lr(self) -> list[float]:
+        e, T = self.last_epoch, self.total_iters
+        return [base_lr * (1.0 - min(T, e) / T) ** self.power for base_lr in self.base_lrs]

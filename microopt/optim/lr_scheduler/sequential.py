@@ -1,10 +1,13 @@
-"""SequentialLR: run one scheduler, then the next from its epoch 0, at chosen milestones.
+"""Combining schedulers: one after another (SequentialLR), or all at once (ChainedScheduler).
 
 The common use is a warmup followed by a decay::
 
     warmup = LinearLR(opt, start_factor=0.1, total_iters=5)
     decay = CosineAnnealingLR(opt, T_max=95)
     scheduler = SequentialLR(opt, [warmup, decay], milestones=[5])
+
+or, since warm-up and decay factors multiply, both at once:
+``ChainedScheduler([warmup, ExponentialLR(opt, 0.95)])``.
 """
 
 from __future__ import annotations
@@ -17,7 +20,57 @@ from microopt.optim.lr_scheduler.plateau import ReduceLROnPlateau
 from microopt.optim.optimizer import Optimizer
 
 
-class SequentialLR(LRScheduler):
+class _SchedulerOfSchedulers(LRScheduler):
+    """Shared by both: checks the schedulers, and saves each one's state with its own."""
+
+    _not_saved = (*LRScheduler._not_saved, "_schedulers")
+
+    def _attach(self, optimizer: Optimizer, schedulers: list[LRScheduler]) -> None:
+        owner = type(self).__name__
+        _check_optimizer(optimizer)
+        if len(schedulers) < 1:
+            raise ValueError(f"{owner} expects at least one scheduler, but got no scheduler.")
+        for i, scheduler in enumerate(schedulers):
+            if not isinstance(scheduler, LRScheduler):
+                raise TypeError(
+                    f"{owner}: schedulers[{i}] is not a scheduler: "
+                    f"{type(scheduler).__name__}: {scheduler!r}."
+                )
+            if isinstance(scheduler, ReduceLROnPlateau):
+                raise ValueError(
+                    f"{owner} does not support `ReduceLROnPlateau` scheduler as it requires "
+                    "additional kwargs to be specified when calling `step`, but got one at "
+                    f"index {i} in the given schedulers sequence."
+                )
+            if scheduler.optimizer is not optimizer:
+                raise ValueError(
+                    f"{owner} expects all schedulers to belong to the same optimizer, but got "
+                    f"scheduler {type(scheduler).__name__} at index {i} with another "
+                    f"optimizer. Build every scheduler on the optimizer {owner} uses."
+                )
+        self.optimizer = optimizer
+        self._schedulers = list(schedulers)
+
+    def state_dict(self) -> dict[str, Any]:
+        """Its own counters, plus each scheduler's state_dict under ``_schedulers``."""
+        state = super().state_dict()
+        state["_schedulers"] = [scheduler.state_dict() for scheduler in self._schedulers]
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        state = dict(state_dict)
+        saved = state.pop("_schedulers")
+        super().load_state_dict(state)
+        if len(saved) != len(self._schedulers):
+            raise ValueError(
+                f"state_dict holds {len(saved)} schedulers, this {type(self).__name__} has "
+                f"{len(self._schedulers)}. Build it with the same schedulers before loading."
+            )
+        for scheduler, scheduler_state in zip(self._schedulers, saved, strict=True):
+            scheduler.load_state_dict(scheduler_state)
+
+
+class SequentialLR(_SchedulerOfSchedulers):
     """Hand the optimizer from one scheduler to the next at each milestone.
 
     With schedulers S_0, ..., S_n and milestones m_1 < ... < m_n, epoch e belongs to S_k where
@@ -35,8 +88,13 @@ class SequentialLR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, schedulers: list[LRScheduler],
                  milestones: list[int], last_epoch: int = -1) -> None:
-        _check_optimizer(optimizer)
-        _check_schedulers(optimizer, schedulers)
+        self._attach(optimizer, schedulers)
+        for i, scheduler in enumerate(schedulers):
+            if isinstance(scheduler, _SchedulerOfSchedulers):
+                raise ValueError(
+                    f"SequentialLR: schedulers[{i}] is a {type(scheduler).__name__}, which "
+                    "cannot restart at a milestone. List its schedulers here instead."
+                )
         if len(milestones) != len(schedulers) - 1:
             raise ValueError(
                 "Sequential Schedulers expects number of schedulers provided to be one more "
@@ -44,10 +102,8 @@ class SequentialLR(LRScheduler):
                 f"{len(schedulers)} and the number of milestones to be equal to "
                 f"{len(milestones)}: milestones={list(milestones)!r}"
             )
-        self._schedulers = list(schedulers)
         self._milestones = _check_increasing("milestones", milestones, strictly=True, minimum=1)
         self.last_epoch = last_epoch + 1
-        self.optimizer = optimizer
 
         for group in optimizer.param_groups:
             group["lr"] = group["initial_lr"]
@@ -68,50 +124,30 @@ class SequentialLR(LRScheduler):
             scheduler.step()
         self._last_lr = scheduler.get_last_lr()
 
-    _not_saved = (*LRScheduler._not_saved, "_schedulers")
 
-    def state_dict(self) -> dict[str, Any]:
-        """Its own counters, plus each scheduler's state_dict under ``_schedulers``."""
-        state = super().state_dict()
-        state["_schedulers"] = [scheduler.state_dict() for scheduler in self._schedulers]
-        return state
+class ChainedScheduler(_SchedulerOfSchedulers):
+    """Step several schedulers together: each ``step()`` calls every scheduler's ``step()``.
 
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        state = dict(state_dict)
-        saved = state.pop("_schedulers")
-        super().load_state_dict(state)
-        if len(saved) != len(self._schedulers):
-            raise ValueError(
-                f"state_dict holds {len(saved)} schedulers, this SequentialLR has "
-                f"{len(self._schedulers)}. Build it with the same schedulers before loading."
-            )
-        for scheduler, scheduler_state in zip(self._schedulers, saved, strict=True):
-            scheduler.load_state_dict(scheduler_state)
+    Each recursive rule multiplies the current lr, so the schedules' factors multiply:
 
+        lr_e = base_lr · f_1(e) · f_2(e) ···    (f_k(e) = lr_e / base_lr of scheduler k alone)
 
-def _check_schedulers(optimizer: Optimizer, schedulers: list[LRScheduler]) -> None:
-    if len(schedulers) < 1:
-        raise ValueError("SequentialLR expects at least one scheduler, but got no scheduler.")
-    for i, scheduler in enumerate(schedulers):
-        if not isinstance(scheduler, LRScheduler):
-            raise TypeError(
-                f"SequentialLR: schedulers[{i}] is not a scheduler: "
-                f"{type(scheduler).__name__}: {scheduler!r}."
-            )
-        if isinstance(scheduler, ReduceLROnPlateau):
-            raise ValueError(
-                "SequentialLR does not support `ReduceLROnPlateau` scheduler as it requires "
-                "additional kwargs to be specified when calling `step`, but got one at index "
-                f"{i} in the given schedulers sequence."
-            )
-        if isinstance(scheduler, SequentialLR):
-            raise ValueError(
-                f"SequentialLR: schedulers[{i}] is itself a SequentialLR, which cannot restart "
-                "at a milestone. List its schedulers and milestones in this one instead."
-            )
-        if scheduler.optimizer is not optimizer:
-            raise ValueError(
-                "SequentialLR expects all schedulers to belong to the same optimizer, but got "
-                f"scheduler {type(scheduler).__name__} at index {i} with another optimizer. "
-                "Build every scheduler on the optimizer you pass to SequentialLR."
-            )
+    Example, lr 1.0, ``[ConstantLR(factor=0.1, total_iters=3), ExponentialLR(gamma=0.5)]``::
+
+        epoch   0    1     2      3      4
+        lr      0.1  0.05  0.025  0.125  0.0625       (0.1 before epoch 3, 1 after, × 0.5^e)
+    """
+
+    def __init__(self, schedulers: list[LRScheduler], optimizer: Optimizer | None = None) -> None:
+        if len(schedulers) < 1:
+            raise ValueError("ChainedScheduler expects at least one scheduler, but got none.")
+        if optimizer is None:
+            optimizer = getattr(schedulers[0], "optimizer", None)
+        self._attach(optimizer, schedulers)
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+
+    def step(self) -> None:
+        """Step every scheduler, in order."""
+        for scheduler in self._schedulers:
+            scheduler.step()
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]

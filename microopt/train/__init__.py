@@ -11,6 +11,7 @@
 Everything here is pure Python; only the progress bar imports tqdm, and only when shown.
 """
 
+from microopt.train.callbacks import EarlyStopping
 from microopt.train.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from microopt.train.divergence import DivergenceError
 from microopt.train.fit import fit
@@ -21,7 +22,7 @@ from microopt.train.race import RaceResult, RaceRun, race
 from microopt.train.sweep import SweepResult, log_space, lr_sweep
 
 __all__ = [
-    "fit", "History", "DivergenceError", "evaluate",
+    "fit", "History", "DivergenceError", "evaluate", "EarlyStopping",
     "race", "RaceResult", "RaceRun", "preset", "PRESETS",
     "lr_sweep", "SweepResult", "log_space",
     "save_checkpoint", "load_checkpoint", "CheckpointError",

@@ -56,7 +56,7 @@ def fit(model, optimizer, train_data: tuple[Sequence, Sequence], *, epochs: int 
         clip_grad_norm: rescale the gradients so their L2 norm is at most this (before the step).
         val_data: ``(X, y)`` evaluated after every epoch.
         callbacks: functions called with each epoch's record after the epoch; one returning
-            True stops training (early stopping), and ``history.stop_reason`` says so.
+            True stops training, and ``history.stop_reason`` says so (see ``EarlyStopping``).
         divergence_factor: stop with ``DivergenceError`` when the loss exceeds this many times
             the first loss of the run (None: only when it becomes NaN or infinite).
         history: the ``History`` of an earlier, interrupted call (from ``load_checkpoint``):

@@ -5,7 +5,8 @@ import importlib
 
 import pytest
 
-MODULES = ["microopt.train", "microopt.train.race", "microopt.train.sweep", "microopt.train.presets"]
+MODULES = ["microopt.train", "microopt.train.race", "microopt.train.sweep", "microopt.train.presets",
+           "microopt.train.callbacks"]
 
 
 @pytest.mark.parametrize("name", MODULES)

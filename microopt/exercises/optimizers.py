@@ -74,6 +74,15 @@ def _run(cls: type, problem: Problem, hyperparameters: dict[str, Any], steps: in
         except Exception as error:  # a student's bug: reported, never propagated as is
             run.error = error
             break
+        not_number = next((p.data for p in params if isinstance(p.data, bool)
+                           or not isinstance(p.data, (int, float))), None)
+        if not_number is not None:  # e.g. `p.data -= lr * p`: a Value where a float belongs
+            run.error = TypeError(
+                f"after step(), a parameter's data is a {type(not_number).__name__}: {not_number!r}. "
+                "p.data must stay a plain number: compute with p.grad, p.data and floats "
+                "(math.sqrt, not Value.sqrt) inside update()."
+            )
+            break
         run.history.append([p.data for p in params])
     return run
 

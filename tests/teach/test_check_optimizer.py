@@ -185,6 +185,16 @@ def test_unfinished_template_and_unusual_names():
     assert "Name your variables as in the docstring (beta1, beta2, g, t, m, v, m_hat, v_hat, update)" in message
 
 
+def test_a_value_stored_in_p_data_is_explained():
+    class ValueInData(StudentSGD):
+        def update(self, p, state, *, lr, momentum, dampening, weight_decay, nesterov):
+            p.data -= lr * p  # p is the Value itself: p.data becomes a Value
+
+    message = failure(ValueInData, "SGD", lr=0.1)
+    assert "raised TypeError at step 1" in message
+    assert "a parameter's data is a Value" in message and "p.data must stay a plain number" in message
+
+
 def test_bad_input():
     with pytest.raises(AssertionError, match=r"got an instance of StudentAdam. Pass the class itself: check_optimizer\(StudentAdam, ...\)"):
         check_optimizer(StudentAdam([Value(1.0)]), "Adam")

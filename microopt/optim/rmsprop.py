@@ -56,7 +56,9 @@ class RMSprop(Optimizer):
         if centered:
             grad_avg = alpha * state["grad_avg"] + (1 - alpha) * g
             state["grad_avg"] = grad_avg
-            avg = math.sqrt(square_avg - grad_avg * grad_avg) + eps
+            # max(..., 0): for a steady gradient the variance is ~0, and rounding can leave
+            # it a hair below 0 (PyTorch then gets nan)
+            avg = math.sqrt(max(square_avg - grad_avg * grad_avg, 0.0)) + eps
         else:
             avg = math.sqrt(square_avg) + eps
         if momentum > 0:

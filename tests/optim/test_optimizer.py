@@ -305,3 +305,14 @@ def test_a_huge_gradient_gives_infinities_as_torch_does_not_an_exception():
     u.grad = math.inf
     sgd.step()
     assert u.data == -math.inf
+
+
+def test_centered_rmsprop_survives_a_variance_that_rounds_below_zero():
+    # A constant gradient has variance 0: square_avg - grad_avg² is 0 up to rounding, which
+    # made math.sqrt fail at step 53 before the clamp at 0.
+    w = Value(0.0)
+    opt = RMSprop([w], lr=0.01, alpha=0.5, centered=True)
+    for _ in range(100):
+        w.grad = 1e-3
+        opt.step()
+    assert math.isfinite(w.data) and w.data < 0

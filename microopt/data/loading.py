@@ -91,6 +91,8 @@ class Minibatches:
 
     def set_epoch(self, epoch: int) -> None:
         """Make the next pass use the order of epoch ``epoch`` (0 is the first)."""
+        if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0:
+            raise ValueError(f"Invalid epoch: {epoch!r} (must be a whole number >= 0).")
         self.epoch = epoch
 
     def order(self, epoch: int) -> list[int]:

@@ -19,7 +19,7 @@ cross_entropy            (1/n) Σ -log softmax  a list of k logits        a clas
 
 from __future__ import annotations
 
-from numbers import Real
+from numbers import Integral, Real
 from typing import Sequence, Union
 
 from microopt.engine.value import Value, sum as value_sum
@@ -193,7 +193,7 @@ def cross_entropy(logits_per_sample: Sequence[Sequence[Scalar]], targets: Sequen
                 raise ValueError(f"cross_entropy needs at least 2 classes, but sample 0 has {k} logits: {z!r}.")
         elif len(z) != k:
             raise ValueError(f"cross_entropy: sample 0 has {k} logits but sample {i} has {len(z)}: {z!r}.")
-        if isinstance(c, bool) or not isinstance(c, int) or not 0 <= c < k:
+        if isinstance(c, bool) or not isinstance(c, Integral) or not 0 <= c < k:
             raise ValueError(
                 f"cross_entropy: target {i} must be a class index, a whole number in 0..{k - 1}, "
                 f"got {c!r}."
@@ -202,7 +202,7 @@ def cross_entropy(logits_per_sample: Sequence[Sequence[Scalar]], targets: Sequen
              for j, v in enumerate(z)]
         m = max(v.data for v in z)
         log_sum_exp = value_sum([(v - m).exp() for v in z]).log() + m
-        terms.append(log_sum_exp - z[c])
+        terms.append(log_sum_exp - z[int(c)])
     return _mean(terms)
 
 

@@ -118,7 +118,11 @@ def plot_losses(runs: Any, *, per: str = "auto", log: bool | str = "auto", ax: A
     plotted: list[float] = []
     for name, run in runs.items():
         color = color_for(name) if name else color_for("sgd")
-        for label, xs, ys, style, diverged in _curves(str(name), run, per):
+        curves = _curves(str(name), run, per)
+        if not curves:
+            raise ValueError(f"plot_losses: run {name!r} has no {per} losses to plot"
+                             + (" (try per='step')." if per == "epoch" else "."))
+        for label, xs, ys, style, diverged in curves:
             ax.plot(xs, ys, style, color=color, lw=1.6,
                     label=(label + " (diverged)" if diverged else label) or None)
             if diverged and ys:

@@ -152,6 +152,8 @@ def test_reshuffles_each_epoch_deterministically():
     b.set_epoch(1)
     assert [yb for _, yb in b] == second  # resume at epoch 1
     assert [yb for _, yb in minibatches(X, y, 5, seed=2)] != first
+    with pytest.raises(ValueError, match="Invalid epoch: -1"):
+        b.set_epoch(-1)
 
 
 def test_no_shuffle_keeps_order_and_drop_last_drops_the_remainder():

@@ -86,6 +86,12 @@ def test_one_sum_node_then_the_mean():
     assert total.op == "sum" and len(total.parents) == 3
 
 
+def test_cross_entropy_accepts_any_integer_class_index():
+    numpy = pytest.importorskip("numpy")
+    loss = cross_entropy([[0.0, 0.0, 0.0]], [numpy.int64(2)])
+    assert loss.data == pytest.approx(math.log(3.0))
+
+
 def test_targets_may_be_values():
     t = Value(1.0)
     loss = mse_loss([3.0], [t])

@@ -129,6 +129,8 @@ def test_plot_losses_single_unnamed_run_and_existing_axes():
     (lambda: plot_losses({"a": 3.0}), TypeError, "run 'a' must be a list of losses"),
     (lambda: plot_losses({"a": [1.0, "x"]}), TypeError, "loss 1 must be a number"),
     (lambda: plot_losses({"a": [1.0]}, path="loss.txt"), ValueError, "unknown file type '.txt'"),
+    (lambda: plot_losses({"a": History(steps=[{"step": 0, "loss": 1.0}])}, per="epoch"), ValueError,
+     r"run 'a' has no epoch losses to plot \(try per='step'\)"),
 ])
 def test_plot_losses_bad_input(call, error, message):
     with pytest.raises(error, match=message):

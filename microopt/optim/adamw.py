@@ -15,8 +15,9 @@ weight decay λ::
 
 Adam's ``weight_decay`` adds λθ to g, so the decay is divided by √v_hat with the rest of the
 gradient: weights with large gradients are barely decayed. AdamW decays every weight by the
-same factor (1 - γλ), which is what "weight decay" meant for SGD. Note the decay is scaled by
-the learning rate γ, as in PyTorch (and unlike the paper, which uses a separate schedule).
+same factor (1 - γλ), which is what "weight decay" meant for SGD. The decay is scaled by the
+learning rate γ, as in PyTorch; the paper scales it by the schedule multiplier η_t only, not
+by the base learning rate α, so its λ values are not PyTorch's.
 
 As in PyTorch, ``AdamW`` is ``Adam`` with ``decoupled_weight_decay=True`` and a default
 ``weight_decay`` of 1e-2 instead of 0: the update is ``Adam.update`` (see ``adam.py``).

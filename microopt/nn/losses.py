@@ -5,14 +5,14 @@ sample, and returns their mean as a single Value (one n-ary ``microopt.sum`` nod
 division by the batch size), exactly as PyTorch's ``reduction="mean"``. Outputs may be
 Values (to backpropagate) or plain floats (to evaluate); targets are plain numbers, or Values.
 
-=============================================  ========================  ==================
-loss                                           model output per sample   target per sample
-=============================================  ========================  ==================
-mse_loss                 (1/n) Σ (p - t)²      a score (or a list)       a real number
-hinge_loss               (1/n) Σ max(0, 1-ys)  a score                   -1 or +1
-binary_cross_entropy_with_logits               a logit z                 0 or 1
-cross_entropy            (1/n) Σ -log softmax  a list of k logits        a class 0..k-1
-=============================================  ========================  ==================
+=================================  ======================  =================  ==================
+loss                               per sample ℓ            model output       target
+=================================  ======================  =================  ==================
+mse_loss                           (p - t)²                a score p          a real number t
+hinge_loss                         max(0, 1 - y s)         a score s          y = -1 or +1
+binary_cross_entropy_with_logits   log(1 + e^z) - y z      a logit z          y = 0 or 1
+cross_entropy                      log Σ_j e^(z_j) - z_c   k logits z_1..z_k  a class c, 0..k-1
+=================================  ======================  =================  ==================
 
 ``accuracy`` is not a loss (it has no useful gradient) and returns a plain float.
 """

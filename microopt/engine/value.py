@@ -256,6 +256,10 @@ class Value:
         An iterative depth-first search (no recursion, so graphs of any depth work): a node
         is pushed back under a marker, then its parents; when the marker comes off the stack
         again, every parent has been placed, and the node follows them.
+
+        A parent already visited is not pushed again (a weight feeds hundreds of nodes): it
+        has been placed already, since in a graph without cycles a node still waiting for its
+        parents cannot itself be a parent of the node being expanded.
         """
         order: list[Value] = []
         visited: set[Value] = set()
@@ -269,10 +273,13 @@ class Value:
                 stack.append(node)
                 stack.append(_PLACE_NEXT)
                 if node._op == SUM:
-                    stack.extend(node._a)
+                    for term in node._a:
+                        if term not in visited:
+                            stack.append(term)
                 elif node._a is not None:
-                    stack.append(node._a)
-                    if node._b is not None:
+                    if node._a not in visited:
+                        stack.append(node._a)
+                    if node._b is not None and node._b not in visited:
                         stack.append(node._b)
         return order
 

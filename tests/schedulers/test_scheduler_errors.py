@@ -8,8 +8,10 @@ import pytest
 
 from microopt import Value
 from microopt.optim import SGD, Optimizer
-from microopt.optim.lr_scheduler import (CosineAnnealingLR, ExponentialLR, LambdaLR, LinearLR,
-                                         MultiStepLR, OneCycleLR, ReduceLROnPlateau,
+from microopt.optim.lr_scheduler import (ChainedScheduler, ConstantLR, CosineAnnealingLR,
+                                         CosineAnnealingWarmRestarts, CyclicLR, ExponentialLR,
+                                         LambdaLR, LinearLR, MultiplicativeLR, MultiStepLR,
+                                         OneCycleLR, PolynomialLR, ReduceLROnPlateau,
                                          SequentialLR, StepLR)
 
 
@@ -49,7 +51,33 @@ BAD_ARGUMENTS = [
     (LinearLR, {"end_factor": 1.5}, ValueError, r"Invalid end_factor: 1.5 \(must be in \[0, 1\]\)"),
     (LinearLR, {"end_factor": -0.1}, ValueError, r"Invalid end_factor: -0.1"),
     (LinearLR, {"total_iters": 0}, ValueError, r"Invalid total_iters: 0"),
+    (ConstantLR, {"factor": 0.0}, ValueError, r"Invalid factor: 0.0 \(must be in \(0, 1\]"),
+    (ConstantLR, {"factor": 1.5}, ValueError, r"Invalid factor: 1.5"),
+    (ConstantLR, {"total_iters": 0}, ValueError, r"Invalid total_iters: 0"),
+    (PolynomialLR, {"total_iters": -2}, ValueError, r"Invalid total_iters: -2"),
+    (PolynomialLR, {"power": -1.0}, ValueError, r"Invalid power: -1.0 \(must be a number >= 0\)"),
     (LambdaLR, {"lr_lambda": 0.95}, TypeError, r"lr_lambda must be a function of the epoch.*0.95"),
+    (MultiplicativeLR, {"lr_lambda": [0.95]}, TypeError, r"lr_lambda must be a function.*0.95"),
+    (CosineAnnealingWarmRestarts, {"T_0": 0}, ValueError, r"Expected positive integer T_0, but got 0"),
+    (CosineAnnealingWarmRestarts, {"T_0": 2.5}, ValueError, r"Expected positive integer T_0"),
+    (CosineAnnealingWarmRestarts, {"T_0": 5, "T_mult": 0}, ValueError,
+     r"Expected integer T_mult >= 1, but got 0"),
+    (CosineAnnealingWarmRestarts, {"T_0": 5, "T_mult": 1.5}, ValueError, r"T_mult >= 1, but got 1.5"),
+    (CosineAnnealingWarmRestarts, {"T_0": 5, "eta_min": -1.0}, ValueError, r"Invalid eta_min: -1.0"),
+    (CyclicLR, {"base_lr": 0.1, "max_lr": 1.0, "mode": "sine"}, ValueError,
+     r"mode is invalid and scale_fn is None: mode='sine'"),
+    (CyclicLR, {"base_lr": 0.1, "max_lr": 1.0, "scale_mode": "epochs"}, ValueError,
+     r"scale_mode 'epochs' is unknown"),
+    (CyclicLR, {"base_lr": 0.1, "max_lr": 1.0, "step_size_up": 0}, ValueError,
+     r"Invalid step_size_up: 0 \(must be a number of iterations > 0\)"),
+    (CyclicLR, {"base_lr": 0.1, "max_lr": 1.0, "step_size_down": -3}, ValueError,
+     r"Invalid step_size_down: -3"),
+    (CyclicLR, {"base_lr": 0.1, "max_lr": 1.0, "mode": "exp_range", "gamma": 0.0}, ValueError,
+     r"Invalid gamma: 0.0"),
+    (CyclicLR, {"base_lr": [0.1, 0.2], "max_lr": 1.0}, ValueError,
+     r"base_lr must have one value per param group"),
+    (CyclicLR, {"base_lr": 0.1, "max_lr": [1.0, 2.0, 3.0]}, ValueError,
+     r"max_lr must have one value per param group: the optimizer has 1 groups, max_lr has 3"),
     (OneCycleLR, {"max_lr": 1.0}, ValueError,
      r"You must define either total_steps OR \(epochs AND steps_per_epoch\)"),
     (OneCycleLR, {"max_lr": 1.0, "epochs": 3}, ValueError, r"steps_per_epoch=None"),
@@ -133,6 +161,42 @@ def test_one_cycle_momentum_needs_momentum_or_betas():
     assert scheduler.get_last_lr() == [pytest.approx(0.04)]
 
 
+def test_cyclic_momentum_needs_momentum_or_betas():
+    opt = PlainGD([Value(1.0)])
+    with pytest.raises(ValueError, match="optimizer must support momentum or beta1.*PlainGD"):
+        CyclicLR(opt, base_lr=0.1, max_lr=1.0)
+    assert CyclicLR(opt, 0.1, 1.0, cycle_momentum=False).get_last_lr() == [0.1]
+
+
+def test_warm_restarts_refuses_a_negative_epoch():
+    opt = sgd()
+    scheduler = CosineAnnealingWarmRestarts(opt, T_0=5)
+    opt.step()
+    with pytest.raises(ValueError, match="Expected non-negative epoch, but got -1"):
+        scheduler.step(-1)
+
+
+class TestChainedScheduler:
+    def test_needs_at_least_one_scheduler(self):
+        with pytest.raises(ValueError, match="at least one scheduler"):
+            ChainedScheduler([])
+
+    def test_refuses_plateau(self):
+        opt = sgd()
+        with pytest.raises(ValueError, match="ChainedScheduler does not support `ReduceLROnPlateau`"):
+            ChainedScheduler([StepLR(opt, 2), ReduceLROnPlateau(opt)])
+
+    def test_refuses_another_optimizer(self):
+        opt = sgd()
+        with pytest.raises(ValueError, match="same optimizer.*StepLR at index 1"):
+            ChainedScheduler([ExponentialLR(opt, 0.9), StepLR(sgd(), 2)])
+
+    def test_refuses_what_is_not_a_scheduler(self):
+        opt = sgd()
+        with pytest.raises(TypeError, match=r"schedulers\[1\] is not a scheduler: int"):
+            ChainedScheduler([StepLR(opt, 2), 3], optimizer=opt)
+
+
 class TestSequentialLR:
     def test_needs_at_least_one_scheduler(self):
         with pytest.raises(ValueError, match="at least one scheduler"):
@@ -170,8 +234,11 @@ class TestSequentialLR:
         with pytest.raises(TypeError, match=r"schedulers\[1\] is not a scheduler: str"):
             SequentialLR(opt, [StepLR(opt, 2), "cosine"], milestones=[3])
 
-    def test_refuses_nesting(self):
+    @pytest.mark.parametrize("combiner", ["SequentialLR", "ChainedScheduler"])
+    def test_refuses_nesting(self, combiner):
         opt = sgd()
-        inner = SequentialLR(opt, [StepLR(opt, 2), ExponentialLR(opt, 0.9)], milestones=[3])
-        with pytest.raises(ValueError, match=r"schedulers\[1\] is a SequentialLR, which cannot restart"):
+        inner = (SequentialLR(opt, [StepLR(opt, 2), ExponentialLR(opt, 0.9)], milestones=[3])
+                 if combiner == "SequentialLR"
+                 else ChainedScheduler([StepLR(opt, 2), ExponentialLR(opt, 0.9)]))
+        with pytest.raises(ValueError, match=rf"schedulers\[1\] is a {combiner}, which cannot"):
             SequentialLR(opt, [LinearLR(opt), inner], milestones=[5])

@@ -12,8 +12,10 @@ import pytest
 
 from microopt import Value
 from microopt.optim import SGD
-from microopt.optim.lr_scheduler import (CosineAnnealingLR, ExponentialLR, LambdaLR, LinearLR,
-                                         MultiStepLR, OneCycleLR, ReduceLROnPlateau,
+from microopt.optim.lr_scheduler import (ChainedScheduler, ConstantLR, CosineAnnealingLR,
+                                         CosineAnnealingWarmRestarts, CyclicLR, ExponentialLR,
+                                         LambdaLR, LinearLR, MultiplicativeLR, MultiStepLR,
+                                         OneCycleLR, PolynomialLR, ReduceLROnPlateau,
                                          SequentialLR, StepLR)
 
 
@@ -134,6 +136,68 @@ def test_one_cycle_cycles_adam_beta1_and_keeps_beta2():
     # linear, pct = 1/2 of the warm-up phase: β1 = 0.95 + (0.85 - 0.95)·0.5
     assert opt.param_groups[0]["betas"] == pytest.approx((0.90, 0.99), rel=1e-15)
     assert scheduler.get_last_lr() == pytest.approx([0.0004 + (0.01 - 0.0004) * 0.5], rel=1e-15)
+
+
+def test_polynomial_lr_docstring_example():
+    opt = sgd(1.0)
+    # (1 - e/4)^2: 1, 9/16, 1/4, 1/16, 0, then it stays at 0
+    assert_close(lrs(opt, PolynomialLR(opt, total_iters=4, power=2.0), 6),
+                 [1.0, 0.5625, 0.25, 0.0625, 0.0, 0.0])
+
+
+def test_constant_lr_docstring_example():
+    opt = sgd(0.1)
+    assert_close(lrs(opt, ConstantLR(opt, factor=0.5, total_iters=3), 5),
+                 [0.05, 0.05, 0.05, 0.1, 0.1])
+
+
+def test_multiplicative_lr_docstring_example():
+    opt = sgd(1.0)
+    # ×λ(e) from epoch 1 on: λ = 0.5 at odd epochs, 1 at even ones
+    assert_close(lrs(opt, MultiplicativeLR(opt, lambda e: 0.5 if e % 2 else 1.0), 6),
+                 [1.0, 0.5, 0.5, 0.25, 0.25, 0.125])
+
+
+def test_warm_restarts_docstring_example():
+    opt = sgd(1.0)
+    r = math.sqrt(2) / 2
+    # cycle of 2 epochs (T_cur 0, 1), then of 4 (T_cur 0..3), then of 8
+    expected = [1.0, 0.5, 1.0, (1 + r) / 2, 0.5, (1 - r) / 2, 1.0]
+    assert_close(lrs(opt, CosineAnnealingWarmRestarts(opt, T_0=2, T_mult=2), 7), expected)
+
+
+def test_warm_restarts_fractional_epochs_follow_the_same_cosine():
+    opt = sgd(1.0)
+    scheduler = CosineAnnealingWarmRestarts(opt, T_0=2, T_mult=2)
+    opt.step()
+    scheduler.step(0.5)  # T_cur = 0.5 of T_i = 2
+    assert_close(scheduler.get_last_lr(), [(1 + math.cos(math.pi / 4)) / 2])
+    opt.step()
+    scheduler.step(3.0)  # cycles start at 0, 2, 6: epoch 3 is T_cur = 1 of T_i = 4
+    assert_close(scheduler.get_last_lr(), [(1 + math.cos(math.pi / 4)) / 2])
+    assert (scheduler.T_cur, scheduler.T_i, scheduler.last_epoch) == (1.0, 4, 3)
+
+
+def test_cyclic_lr_docstring_example():
+    opt = SGD([Value(1.0)], lr=0.1, momentum=0.9)
+    scheduler = CyclicLR(opt, base_lr=0.1, max_lr=0.5, step_size_up=2, mode="triangular2")
+    seq, momenta = [scheduler.get_last_lr()[0]], [opt.param_groups[0]["momentum"]]
+    for _ in range(8):
+        opt.step()
+        scheduler.step()
+        seq.append(scheduler.get_last_lr()[0])
+        momenta.append(opt.param_groups[0]["momentum"])
+    # a triangle of 4 iterations: up to 0.5, back to 0.1; the second one is half as tall
+    assert_close(seq, [0.1, 0.3, 0.5, 0.3, 0.1, 0.2, 0.3, 0.2, 0.1])
+    assert_close(momenta, [0.9, 0.85, 0.8, 0.85, 0.9, 0.875, 0.85, 0.875, 0.9])
+
+
+def test_chained_scheduler_docstring_example():
+    opt = sgd(1.0)
+    scheduler = ChainedScheduler([ConstantLR(opt, factor=0.1, total_iters=3),
+                                  ExponentialLR(opt, gamma=0.5)])
+    # ConstantLR's factor (0.1, then 1 from epoch 3) times ExponentialLR's 0.5^e
+    assert_close(lrs(opt, scheduler, 5), [0.1, 0.05, 0.025, 0.125, 0.0625])
 
 
 def test_reduce_on_plateau_docstring_example():

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from microopt import Value
 from microopt.optim import SGD, Adam
-from microopt.optim.lr_scheduler import (CosineAnnealingLR, ExponentialLR, LambdaLR, LinearLR,
-                                         MultiStepLR, OneCycleLR, ReduceLROnPlateau,
-                                         SequentialLR, StepLR)
+from microopt.optim.lr_scheduler import (ChainedScheduler, ConstantLR, CosineAnnealingLR,
+                                         CosineAnnealingWarmRestarts, CyclicLR, ExponentialLR,
+                                         LambdaLR, LinearLR, MultiStepLR, OneCycleLR,
+                                         PolynomialLR, ReduceLROnPlateau, SequentialLR, StepLR)
 
 EPOCHS = 120
 
@@ -69,6 +71,75 @@ def test_cosine_recursive_equals_closed_form_over_several_periods(lrs, T_max, et
 def test_linear_lr_recursive_equals_closed_form(lrs, start, end, total_iters):
     opt = sgd(lrs)
     assert_recursive_matches_closed_form(opt, LinearLR(opt, start, end, total_iters))
+
+
+@settings(max_examples=25, deadline=None)
+@given(lrs=base_lrs, factor=st.floats(0.01, 1.0), total_iters=st.integers(1, 60))
+def test_constant_lr_recursive_equals_closed_form(lrs, factor, total_iters):
+    opt = sgd(lrs)
+    assert_recursive_matches_closed_form(opt, ConstantLR(opt, factor, total_iters))
+
+
+@settings(max_examples=25, deadline=None)
+@given(lrs=base_lrs, total_iters=st.integers(1, 60), power=st.floats(0.0, 5.0))
+def test_polynomial_lr_recursive_equals_closed_form(lrs, total_iters, power):
+    opt = sgd(lrs)
+    assert_recursive_matches_closed_form(opt, PolynomialLR(opt, total_iters, power))
+
+
+@settings(max_examples=20, deadline=None)
+@given(T_0=st.integers(1, 10), T_mult=st.integers(1, 3), eta_min=st.sampled_from([0.0, 0.01]))
+def test_warm_restarts_counting_agrees_with_whole_epochs_passed_directly(T_0, T_mult, eta_min):
+    """step() counts T_cur up and restarts; step(e) computes T_cur and T_i from e."""
+    counting_opt, direct_opt = sgd([0.1]), sgd([0.1])
+    counting = CosineAnnealingWarmRestarts(counting_opt, T_0, T_mult, eta_min)
+    direct = CosineAnnealingWarmRestarts(direct_opt, T_0, T_mult, eta_min)
+    for epoch in range(1, 60):
+        counting_opt.step()
+        counting.step()
+        direct_opt.step()
+        direct.step(epoch)
+        assert math.isclose(counting.get_last_lr()[0], direct.get_last_lr()[0], rel_tol=1e-9,
+                            abs_tol=1e-15), epoch
+        assert counting.last_epoch == direct.last_epoch == epoch
+
+
+@settings(max_examples=25, deadline=None)
+@given(base=st.floats(1e-4, 1.0), height=st.floats(0.0, 1.0), up=st.integers(1, 8),
+       down=st.integers(1, 8), mode=st.sampled_from(["triangular", "triangular2", "exp_range"]),
+       gamma=st.floats(0.5, 1.0))
+def test_cyclic_lr_stays_between_base_and_max_and_repeats(base, height, up, down, mode, gamma):
+    opt = sgd([0.1])
+    scheduler = CyclicLR(opt, base_lr=base, max_lr=base + height, step_size_up=up,
+                         step_size_down=down, mode=mode, gamma=gamma)
+    seq = []
+    for _ in range(3 * (up + down)):
+        lr = scheduler.get_last_lr()[0]
+        momentum = opt.param_groups[0]["momentum"]
+        assert base * (1 - 1e-12) <= lr <= (base + height) * (1 + 1e-12)
+        assert 0.8 - 1e-12 <= momentum <= 0.9 + 1e-12
+        seq.append(lr)
+        opt.step()
+        scheduler.step()
+    if mode == "triangular":  # no amplitude scaling: every cycle is the same triangle
+        period = up + down
+        for e in range(period, len(seq)):
+            assert math.isclose(seq[e], seq[e - period], rel_tol=1e-9), e
+        assert max(seq) == pytest.approx(base + height, rel=1e-12)
+
+
+@settings(max_examples=20, deadline=None)
+@given(lr=st.floats(1e-3, 1.0), factor=st.floats(0.05, 1.0), total_iters=st.integers(1, 10),
+       gamma=st.floats(0.8, 1.0))
+def test_chained_factors_multiply(lr, factor, total_iters, gamma):
+    opt = sgd([lr])
+    constant, exponential = ConstantLR(opt, factor, total_iters), ExponentialLR(opt, gamma)
+    chained = ChainedScheduler([constant, exponential])
+    for epoch in range(30):
+        f = factor if epoch < total_iters else 1.0
+        assert math.isclose(chained.get_last_lr()[0], lr * f * gamma ** epoch, rel_tol=1e-12)
+        opt.step()
+        chained.step()
 
 
 @settings(max_examples=20, deadline=None)

@@ -8,6 +8,7 @@ hypothesis draws further settings, when torch is importable.
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -81,6 +82,19 @@ SCHEDULERS = st.one_of(
     st.builds(lambda s, e, n: generator.sched("LinearLR", start_factor=s, end_factor=e,
                                               total_iters=n),
               st.floats(0.01, 1.0), st.floats(0.0, 1.0), st.integers(1, 50)),
+    st.builds(lambda f, n: generator.sched("ConstantLR", factor=f, total_iters=n),
+              st.floats(0.01, 1.0), st.integers(1, 45)),
+    st.builds(lambda n, p: generator.sched("PolynomialLR", total_iters=n, power=p),
+              st.integers(1, 50), st.floats(0.0, 4.0)),
+    st.builds(lambda t0, mult, eta: generator.sched("CosineAnnealingWarmRestarts", T_0=t0,
+                                                    T_mult=mult, eta_min=eta),
+              st.integers(1, 15), st.integers(1, 3), st.sampled_from([0.0, 1e-4])),
+    st.builds(lambda base, height, up, down, mode, gamma: generator.sched(
+        "CyclicLR", base_lr=base, max_lr=base + height, step_size_up=up, step_size_down=down,
+        mode=mode, gamma=gamma),
+        st.floats(1e-4, 0.1), st.floats(0.0, 1.0), st.integers(1, 10),
+        st.none() | st.integers(1, 10), st.sampled_from(["triangular", "triangular2", "exp_range"]),
+        st.floats(0.8, 1.0)),
     st.builds(lambda p, strategy, three, div, final: generator.sched(
         "OneCycleLR", max_lr=1.0, total_steps=40, pct_start=p, anneal_strategy=strategy,
         three_phase=three, div_factor=div, final_div_factor=final),
@@ -117,3 +131,15 @@ def test_random_plateau_settings_match_torch_live(metrics, mode, threshold_mode,
     case = {"optimizer": generator.sgd(0.1), "scheduler": scheduler, "steps": len(metrics),
             "step_args": metrics}
     assert run_microopt(case)["lrs"] == generator.run_torch(case)["lrs"]
+
+
+@settings(max_examples=20, deadline=None)
+@given(T_0=st.integers(1, 10), T_mult=st.integers(1, 3),
+       increments=st.lists(st.floats(0.01, 2.0), min_size=1, max_size=40))
+def test_warm_restarts_fractional_epochs_match_torch_live(T_0, T_mult, increments):
+    pytest.importorskip("torch")
+    epochs = list(itertools.accumulate(increments))
+    scheduler = generator.sched("CosineAnnealingWarmRestarts", T_0=T_0, T_mult=T_mult)
+    case = {"optimizer": generator.sgd(0.1), "scheduler": scheduler, "steps": len(epochs),
+            "step_args": epochs}
+    assert_sequences_match(run_microopt(case)["lrs"], generator.run_torch(case)["lrs"], "lr")

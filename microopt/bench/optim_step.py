@@ -8,8 +8,8 @@ and reports
     step / backward           = step time / backward time (one example)
 
 A step visits each parameter once (O(n)); a flat ns-per-parameter column across sizes shows
-it. The least-squares line  step time ≈ overhead + cost · n  separates the fixed cost of a
-call (looping over groups, reading hyperparameters) from the per-parameter cost.
+it. The fixed cost of a call (looping over groups, reading the hyperparameters) is measured
+on its own, as the time of ``step()`` for a single parameter.
 A minibatch of B examples costs about B times the backward shown here, while the step's cost
 stays the same: the optimizer is cheap next to computing the gradients.
 """
@@ -34,7 +34,8 @@ def _optimizer(name: str, params: list):
 
 
 def step_costs(sizes: Sequence[int], repeat: int) -> dict:
-    """Rows (one per optimizer and size) and the fitted line per optimizer."""
+    """Rows (one per optimizer and size), and each optimizer's cost of a one-parameter step."""
+    from microopt import Value
     from microopt.nn import MLP
 
     x, y = moons(2, seed=0)  # one of these two examples makes the graph
@@ -43,23 +44,33 @@ def step_costs(sizes: Sequence[int], repeat: int) -> dict:
         if n not in WIDTHS:
             raise ValueError(f"No model of {n!r} parameters here; choose from {sorted(WIDTHS)}.")
         model = MLP(2, [WIDTHS[n], WIDTHS[n], 1], seed=0)
-        params = model.parameters()
         loss = (model(x[0]) - y[0]) ** 2
         loss.backward()  # realistic gradients to step with
-        optimizers = {name: _optimizer(name, params) for name in OPTIMIZERS}
-        for optimizer in optimizers.values():
-            optimizer.step()  # creates the state (momentum buffers, m and v): time the steady state
         calls = max(1, 20_000 // n)  # about 20k parameter updates per sample
-        contenders = {name: _repeated(opt.step, calls) for name, opt in optimizers.items()}
-        contenders["backward"] = loss.backward  # the same graph again: leaves just accumulate
-        times = interleaved(contenders, repeat)
+        steps = _steady_steps(model.parameters(), calls)
+        steps["backward"] = loss.backward  # the same graph again: leaves just accumulate
+        times = interleaved(steps, repeat)
         backward = summary(times["backward"])["best"]
         for name in OPTIMIZERS:
             step = summary(times[name])["best"] / calls
             rows.append({"optimizer": LABELS[name], "parameters": n, "step_seconds": step,
                          "ns_per_parameter": step / n * 1e9, "backward_seconds": backward,
                          "step_over_backward": step / backward})
-    return {"rows": rows, "fits": {LABELS[name]: _fit(rows, LABELS[name]) for name in OPTIMIZERS}}
+    single = Value(1.0)
+    single.grad = 0.5
+    times = interleaved(_steady_steps([single], calls=20_000), repeat)
+    overhead = {LABELS[name]: summary(times[name])["best"] / 20_000 for name in OPTIMIZERS}
+    return {"rows": rows, "one_parameter_seconds": overhead}
+
+
+def _steady_steps(params: list, calls: int) -> dict:
+    """For each optimizer, a function making ``calls`` steps, its state already created."""
+    steps = {}
+    for name in OPTIMIZERS:
+        optimizer = _optimizer(name, params)
+        optimizer.step()  # creates the state (momentum buffers, m and v): time the steady state
+        steps[name] = _repeated(optimizer.step, calls)
+    return steps
 
 
 def _repeated(step, calls: int):
@@ -67,15 +78,3 @@ def _repeated(step, calls: int):
         for _ in range(calls):
             step()
     return run
-
-
-def _fit(rows: list[dict], label: str) -> dict[str, float] | None:
-    """Least squares t = overhead + cost·n over the sizes measured (None with fewer than 2)."""
-    points = [(r["parameters"], r["step_seconds"]) for r in rows if r["optimizer"] == label]
-    if len(points) < 2:
-        return None
-    mean_n = sum(n for n, _ in points) / len(points)
-    mean_t = sum(t for _, t in points) / len(points)
-    slope = (sum((n - mean_n) * (t - mean_t) for n, t in points)
-             / sum((n - mean_n) ** 2 for n, _ in points))
-    return {"overhead_seconds": mean_t - slope * mean_n, "ns_per_parameter": slope * 1e9}

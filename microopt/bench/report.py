@@ -81,10 +81,8 @@ def _optimizer_table(optimizers: dict[str, Any]) -> str:
     text = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(line, widths)))
             for line in lines]
     text.insert(1, "-" * len(text[0]))
-    for label, fit in optimizers["fits"].items():
-        if fit is not None:
-            text.append(f"{label}: step time = {fit['overhead_seconds'] * 1e6:.1f} us + "
-                        f"{fit['ns_per_parameter']:.0f} ns x parameters (least squares): O(n)")
+    for label, seconds in optimizers["one_parameter_seconds"].items():
+        text.append(f"{label}: {_figure(seconds, 's')} per step() of a single parameter (the fixed cost of a call)")
     return "Optimizer step cost (microopt.optim)\n" + "\n".join(text)
 
 

@@ -133,8 +133,10 @@ def make_polynomial(n_samples: int = 20, degree: int = 3, noise: float = 0.2, se
     Made for watching overfitting: with a handful of noisy points, a big MLP bends toward
     every one of them, pushing the training loss below the noise variance (noise²), while it
     drifts away from the true curve in between, so the validation loss turns back up.
-    (With 10 training points, noise 0.2 and an ``MLP(1, [32, 32, 1], "tanh")`` under Adam
-    at lr 0.01: training loss 0.02 < 0.04, validation loss 0.08 at step 500, 0.10 at 1500.) The coefficients c_0..c_degree are drawn uniformly from
+    Measured with the defaults split in half (``train_test_split(X, y, test_size=0.5)``) and
+    ``MLP(1, [32, 32, 1], activation="tanh")`` trained full-batch by ``Adam(lr=0.01)``: the
+    training loss reaches 0.02 (< noise² = 0.04); the validation loss is 0.08 at step 500
+    and 0.10 at step 1500. The coefficients c_0..c_degree are drawn uniformly from
     [-1, 1] by the seeded generator; x is drawn uniformly from [-1, 1]; the noise is Gaussian
     with standard deviation ``noise``.
 

@@ -59,3 +59,10 @@ def test_python_dash_m_microopt_bad_argument_exits_2():
     result = subprocess.run([sys.executable, "-m", "microopt", "graph"], capture_output=True, text=True)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1].startswith("microopt graph: error:")
+
+
+def test_the_command_line_loads_no_plotting_library_until_a_subcommand_needs_one():
+    code = ("import sys; from microopt.cli.main import build_parser; build_parser(); "
+            "print(sorted(m for m in ('matplotlib', 'graphviz', 'tqdm', 'numpy') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

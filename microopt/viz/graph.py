@@ -155,6 +155,9 @@ def draw_graph(root: Value, *, parameters=None, highlight: Highlight = None, ran
     if format not in FORMATS:
         raise ValueError(f"Invalid format: {format!r} (must be one of {', '.join(FORMATS)}; "
                          "PDF needs a system Graphviz: render the DOT source with `dot -Tpdf`).")
+    for name, number in (("precision", precision), ("max_nodes", max_nodes)):
+        if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+            raise ValueError(f"Invalid {name}: {number!r} (must be a whole number >= 1).")
     order = root.topological_order()
     if len(order) > max_nodes:
         raise ValueError(

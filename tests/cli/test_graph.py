@@ -148,6 +148,8 @@ def test_max_nodes_refuses_large_graphs_with_a_clear_message():
 @pytest.mark.parametrize("kwargs, message", [
     ({"rankdir": "XY"}, r"Invalid rankdir: 'XY'"),
     ({"format": "pdf"}, r"Invalid format: 'pdf'.*svg, png"),
+    ({"precision": 0}, r"Invalid precision: 0 \(must be a whole number >= 1\)"),
+    ({"max_nodes": 2.5}, r"Invalid max_nodes: 2.5"),
 ])
 def test_bad_options_are_named(kwargs, message):
     *_, out = neuron()

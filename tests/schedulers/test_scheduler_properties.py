@@ -13,7 +13,8 @@ from microopt import Value
 from microopt.optim import SGD, Adam
 from microopt.optim.lr_scheduler import (ChainedScheduler, ConstantLR, CosineAnnealingLR,
                                          CosineAnnealingWarmRestarts, CyclicLR, ExponentialLR,
-                                         LambdaLR, LinearLR, MultiStepLR, OneCycleLR,
+                                         LambdaLR, LinearLR, MultiplicativeLR, MultiStepLR,
+                                         OneCycleLR,
                                          PolynomialLR, ReduceLROnPlateau, SequentialLR, StepLR)
 
 EPOCHS = 120
@@ -85,6 +86,13 @@ def test_constant_lr_recursive_equals_closed_form(lrs, factor, total_iters):
 def test_polynomial_lr_recursive_equals_closed_form(lrs, total_iters, power):
     opt = sgd(lrs)
     assert_recursive_matches_closed_form(opt, PolynomialLR(opt, total_iters, power))
+
+
+@settings(max_examples=20, deadline=None)
+@given(lrs=base_lrs, a=st.floats(0.9, 1.0), b=st.floats(0.0, 0.1))
+def test_multiplicative_lr_recursive_equals_closed_form(lrs, a, b):
+    opt = sgd(lrs)
+    assert_recursive_matches_closed_form(opt, MultiplicativeLR(opt, lambda e: a + b * math.sin(e)))
 
 
 @settings(max_examples=20, deadline=None)

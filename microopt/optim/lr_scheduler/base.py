@@ -34,7 +34,6 @@ from typing import Any, Callable
 from microopt.optim.optimizer import Optimizer
 
 
-
 class LRScheduler:
     """Base class: subclasses define ``get_lr()``, the lr of epoch ``last_epoch``.
 

@@ -7,6 +7,7 @@ its attributes (``__dict__``) saved and restored.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable
 
 from microopt.optim.lr_scheduler.base import (LRScheduler, _function_state, _load_function_state,
@@ -67,8 +68,8 @@ class MultiplicativeLR(_FunctionScheduler):
         Recursive:    lr_0 = base_lr,   lr_e = lr_{e-1} · λ(e)
         Closed form:  lr_e = base_lr · λ(1) · λ(2) ··· λ(e)
 
-    Only the recursive form is applied, as in torch; it is also what SequentialLR uses when it
-    restarts a MultiplicativeLR at a milestone: lr · λ(0) there, not base_lr.
+    ``step()`` applies the recursive form, as torch does; so does a SequentialLR restarting a
+    MultiplicativeLR at a milestone, which gives lr · λ(0) there, not base_lr.
     Example, ``MultiplicativeLR(SGD(params, lr=1.0), lambda e: 0.5 if e % 2 else 1.0)``::
 
         1.0, 0.5, 0.5, 0.25, 0.25, 0.125, ...
@@ -80,3 +81,13 @@ class MultiplicativeLR(_FunctionScheduler):
             return [group["lr"] for group in groups]
         return [group["lr"] * lmbda(self.last_epoch)
                 for lmbda, group in zip(self.lr_lambdas, groups, strict=True)]
+
+    def closed_form_lr(self) -> list[float]:
+        epochs = range(1, self.last_epoch + 1)
+        return [base_lr * math.prod(lmbda(k) for k in epochs)
+                for lmbda, base_lr in zip(self.lr_lambdas, self.base_lrs, strict=True)]
+
+    def _restart_at_epoch_zero(self) -> None:
+        # torch has no closed form for MultiplicativeLR and applies the recursive rule here.
+        self.last_epoch = 0
+        self._set_lrs(self.get_lr())

@@ -65,7 +65,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
 
     T_cur counts the epochs since the last restart; T_i is the length of the current cycle:
     T_0, then T_0·T_mult, T_0·T_mult², ... Each ``step()`` adds 1 to T_cur, and when
-    T_cur reaches T_i the cycle restarts: T_cur ← T_cur - T_i, T_i ← T_i · T_mult.
+    T_cur reaches T_i the cycle restarts: T_cur ← T_cur mod T_i, T_i ← T_i · T_mult.
     Example, ``CosineAnnealingWarmRestarts(SGD(params, lr=1.0), T_0=2, T_mult=2)``::
 
         epoch   0    1    2    3          4    5          6
@@ -96,6 +96,8 @@ class CosineAnnealingWarmRestarts(LRScheduler):
 
     def step(self, epoch: float | None = None) -> None:
         """Next epoch, or jump to ``epoch`` (which may be fractional) and anneal to it."""
+        if epoch is not None and epoch < 0:
+            raise ValueError(f"Expected non-negative epoch, but got {epoch!r}")
         self._count_step()
         if epoch is None and self.last_epoch < 0:
             epoch = 0  # the initial step of construction
@@ -105,8 +107,6 @@ class CosineAnnealingWarmRestarts(LRScheduler):
             if self.T_cur >= self.T_i:
                 self.T_cur = self.T_cur % self.T_i
                 self.T_i = self.T_i * self.T_mult
-        elif epoch < 0:
-            raise ValueError(f"Expected non-negative epoch, but got {epoch!r}")
         elif epoch < self.T_0:
             self.T_i = self.T_0
             self.T_cur = epoch

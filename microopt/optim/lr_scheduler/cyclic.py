@@ -38,9 +38,9 @@ class CyclicLR(LRScheduler):
     Example, ``CyclicLR(SGD(params, lr=0.1, momentum=0.9), base_lr=0.1, max_lr=0.5,
     step_size_up=2, mode="triangular2")``::
 
-        e        0    1    2    3    4    5    6    7    8
-        lr       0.1  0.3  0.5  0.3  0.1  0.2  0.3  0.2  0.1
-        momentum 0.9  0.85 0.8  0.85 0.9  0.875 0.85 0.875 0.9
+        e         0    1     2    3     4    5      6     7      8
+        lr        0.1  0.3   0.5  0.3   0.1  0.2    0.3   0.2    0.1
+        momentum  0.9  0.85  0.8  0.85  0.9  0.875  0.85  0.875  0.9
 
     Construction sets each group's lr to ``base_lr`` and ``base_lrs`` to the ``base_lr``
     given, as in torch.

@@ -8,6 +8,7 @@ training and a test set with the same seed.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import pathlib
 import sys
@@ -85,11 +86,12 @@ def add_problem_arguments(parser: argparse.ArgumentParser, default: str, *, func
 
 
 def _point(text: str) -> tuple[float, float]:
-    parts = text.split(",")
     try:
-        x, y = (float(p) for p in parts)
+        x, y = (float(part) for part in text.split(","))
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a point X,Y such as -1.2,1") from None
+    if not (math.isfinite(x) and math.isfinite(y)):
+        raise argparse.ArgumentTypeError(f"{text!r}: the start must be two finite numbers")
     return x, y
 
 
@@ -101,11 +103,12 @@ def check_problem(parser: argparse.ArgumentParser, name: str, *, functions: bool
     return key
 
 
-def optimizer_choices(parser: argparse.ArgumentParser, specs: Iterable[str],
-                      lr: float | None) -> dict[str, tuple[str, float]]:
+def optimizer_choices(parser: argparse.ArgumentParser, specs: Iterable[str], lr: float | None, *,
+                      own_lrs: bool = True) -> dict[str, tuple[str, float]]:
     """``{run name: (preset, lr)}`` from ``["gd:0.001,adam", ...]``: presets, each with an optional ``:lr``.
 
     An optimizer without its own learning rate gets ``lr``, or when that is None the preset's.
+    ``own_lrs=False`` refuses the ``:lr`` suffix (for sweeps, which choose the rates).
     """
     choices: dict[str, tuple[str, float]] = {}
     for spec in (part.strip() for text in specs for part in text.split(",")):
@@ -116,12 +119,18 @@ def optimizer_choices(parser: argparse.ArgumentParser, specs: Iterable[str],
         if key not in PRESETS:
             parser.error(f"unknown optimizer {name!r}; choose from {', '.join(PRESETS)}")
         own_lr = lr if lr is not None else PRESETS[key][1]["lr"]
+        if lr_text and not own_lrs:
+            parser.error(f"{spec!r}: give optimizer names without a learning rate here; "
+                         "use --min-lr and --max-lr to choose the rates")
         if lr_text:
             try:
                 own_lr = positive_float(lr_text)
             except argparse.ArgumentTypeError as error:
                 parser.error(f"learning rate of {name!r}: {error}")
-        choices[key if key not in choices else spec] = (key, own_lr)  # "gd:0.1" when gd appears twice
+        label = key if key not in choices else spec  # "gd:0.1" when gd appears twice
+        if label in choices:
+            parser.error(f"optimizer {spec!r} is given twice")
+        choices[label] = (key, own_lr)
     if not choices:
         parser.error("no optimizers given; e.g. --optimizers gd,momentum,adam")
     return choices
@@ -150,6 +159,14 @@ class Problem:
             return f"{self.name}: f(x, y) = {getattr(self.function, 'formula', self.name)}"
         return (f"{self.name}: {len(self.train[0])} training and {len(self.test[0])} test samples, "
                 f"{self.classes} classes, model {self.make_model()!r}")
+
+
+def problem_or_error(parser: argparse.ArgumentParser, args: argparse.Namespace, name: str, **options) -> Problem:
+    """``make_problem`` from the command's arguments; a setting the data refuses is a usage error."""
+    try:
+        return make_problem(name, samples=args.samples, hidden=args.hidden, seed=args.seed, **options)
+    except ValueError as error:  # e.g. too few samples for the dataset
+        parser.error(f"--samples {args.samples}: {error}")
 
 
 def make_problem(name: str, *, samples: int = 100, hidden: list[int] = (8, 8), seed: int = 0,

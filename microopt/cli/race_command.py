@@ -42,7 +42,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     name = common.check_problem(parser, args.problem)
     choices = common.optimizer_choices(parser, args.optimizers or ["gd,momentum,rmsprop,adam"], args.lr)
-    problem = common.make_problem(name, samples=args.samples, hidden=args.hidden, seed=args.seed)
+    problem = common.problem_or_error(parser, args, name)
     if args.start is not None and problem.function is None:
         parser.error(f"--start is for 2-D functions; {name} is a dataset")
     result = common.race_with_progress(common.factories(choices), problem, steps=args.steps, threshold=args.threshold,

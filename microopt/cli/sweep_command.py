@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import math
 
 from microopt.cli import common
 
@@ -40,8 +39,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     name = common.check_problem(parser, args.problem)
     if args.min_lr >= args.max_lr:
         parser.error(f"--min-lr {args.min_lr:g} must be smaller than --max-lr {args.max_lr:g}")
-    choices = common.optimizer_choices(parser, args.optimizers or ["sgd"], None)
-    problem = common.make_problem(name, samples=args.samples, hidden=args.hidden, seed=args.seed)
+    choices = common.optimizer_choices(parser, args.optimizers or ["sgd"], None, own_lrs=False)
+    problem = common.problem_or_error(parser, args, name)
     if args.start is not None and problem.function is None:
         parser.error(f"--start is for 2-D functions; {name} is a dataset")
     lrs = log_space(args.min_lr, args.max_lr, per_decade=args.per_decade)
@@ -79,7 +78,3 @@ def sweep(problem: common.Problem, optimizer: str, lrs: list[float], *, steps: i
         runs.extend(one.race)
     return SweepResult(lrs, RaceResult(runs, problem.name, steps, None, problem.function))
 
-
-def best_lrs(sweeps: dict) -> dict[str, float]:
-    """The best learning rate of each sweep; NaN for an optimizer that diverged at every rate."""
-    return {name: (result.best_lr if result.best_lr is not None else math.nan) for name, result in sweeps.items()}

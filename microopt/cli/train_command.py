@@ -46,8 +46,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if not (args.l2 >= 0 and math.isfinite(args.l2)):
         parser.error(f"--l2 {args.l2:g} must be >= 0")
     (optimizer_name, (key, lr)), = choices.items()
-    problem = common.make_problem(name, samples=args.samples, hidden=args.hidden, seed=args.seed,
-                                  activation=args.activation)
+    problem = common.problem_or_error(parser, args, name, activation=args.activation)
     model = problem.make_model()
     optimizer = common.factories(choices)[optimizer_name](model.parameters())
     print(problem.description)

@@ -82,6 +82,14 @@ def read_trajectories(trajectories: Any) -> dict[str, tuple[list[float], list[fl
     return result
 
 
+def _value_or_nan(function: Any, x: float, y: float) -> float:
+    """f(x, y), or NaN where f is undefined (log of a negative...): contourf leaves NaN blank."""
+    try:
+        return float(function(x, y))
+    except (ValueError, OverflowError, ZeroDivisionError):
+        return math.nan
+
+
 def draw_landscape(ax, function: Any, *, bounds: Any = None, levels: int = 30, log: bool | str = "auto",
                    resolution: int = 150, colorbar: bool = True, start: tuple[float, float] | None = None):
     """Filled contours of ``function`` on ``ax``, its minima (★), saddle points (✕) and ``start`` (●).
@@ -101,15 +109,18 @@ def draw_landscape(ax, function: Any, *, bounds: Any = None, levels: int = 30, l
         raise ValueError(f"Invalid resolution: {resolution!r} (grid points per axis, a whole number >= 10).")
     xs = np.linspace(x0, x1, resolution)
     ys = np.linspace(y0, y1, resolution)
-    Z = np.array([[function(float(x), float(y)) for x in xs] for y in ys], dtype=float)
+    Z = np.array([[_value_or_nan(function, float(x), float(y)) for x in xs] for y in ys], dtype=float)
+    if not np.isfinite(Z).any():
+        raise ValueError(f"plot_contour: the function is undefined or infinite everywhere in the bounds "
+                         f"{((x0, x1), (y0, y1))}.")
 
     fmin = getattr(function, "minimum_value", None)
     shifted = Z - (fmin if fmin is not None else 0.0)
-    use_log = (fmin is not None and bool((shifted >= 0).all())) if log == "auto" else bool(log)
+    use_log = (fmin is not None and bool((shifted[np.isfinite(shifted)] >= 0).all())) if log == "auto" else bool(log)
     if use_log:
         # Log-spaced levels: the interesting part of a landscape is near its minimum, where
         # f is tiny; linear levels would paint all of it one color.
-        positive = shifted[shifted > 0]
+        positive = shifted[np.isfinite(shifted) & (shifted > 0)]
         if positive.size == 0:
             raise ValueError("plot_contour: log=True needs f(x, y) > min somewhere in the bounds.")
         # Whole decades at both ends, so the colorbar reads 10^-2, 10^-1, 10^0...

@@ -184,7 +184,18 @@ def test_plot_contour_any_callable_with_bounds():
     assert fig.axes[0].get_xlim() == (-2.0, 2.0)
 
 
+def test_plot_contour_leaves_undefined_regions_blank():
+    fig = plot_contour(lambda x, y: math.log(x) + y * y, bounds=((-1, 3), (-1, 1)), log=False, **FAST)
+    filled = [c for c in fig.axes[0].collections if getattr(c, "filled", False)]
+    # the lowest value drawn is at the grid point nearest x = 0+ (x = -1 + 8 * 4/29, y = ±1/29):
+    # the points with x <= 0 are left out, not drawn as -inf
+    assert len(filled) == 1
+    assert filled[0].zmin == pytest.approx(math.log(-1 + 8 * 4 / 29) + (1 / 29) ** 2, abs=1e-9)
+
+
 @pytest.mark.parametrize("kwargs, error, message", [
+    ({"function": lambda x, y: math.sqrt(-1.0 - x * x), "bounds": ((-1, 1), (-1, 1))}, ValueError,
+     "undefined or infinite everywhere"),
     ({"function": lambda x, y: x, "bounds": None}, ValueError, "has no .bounds"),
     ({"function": "quadratic", "bounds": ((1, 0), (0, 1))}, ValueError, "each range needs min < max"),
     ({"function": "quadratic", "bounds": (1, 2)}, ValueError, "Invalid bounds"),

@@ -238,6 +238,15 @@ def test_get_last_lr_is_a_copy():
     assert scheduler.get_last_lr() == [0.1]
 
 
+def test_repr_shows_epoch_and_lr():
+    opt = sgd(0.1)
+    assert repr(StepLR(opt, step_size=2)) == "StepLR(last_epoch=0, lr=[0.1])"
+    chained = ChainedScheduler([ExponentialLR(opt, gamma=0.5)])
+    opt.step()
+    chained.step()
+    assert repr(chained) == "ChainedScheduler([ExponentialLR(last_epoch=1, lr=[0.05])], lr=[0.05])"
+
+
 def test_reachable_as_optim_attribute():
     import microopt.optim
 

@@ -151,3 +151,6 @@ class ChainedScheduler(_SchedulerOfSchedulers):
         for scheduler in self._schedulers:
             scheduler.step()
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+
+    def __repr__(self) -> str:  # no epoch of its own: each scheduler counts its own
+        return f"ChainedScheduler({self._schedulers!r}, lr={self._last_lr})"

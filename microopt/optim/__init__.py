@@ -47,11 +47,13 @@ from microopt.optim.optimizer import Optimizer
 from microopt.optim.radam import RAdam
 from microopt.optim.regularization import l1_penalty, l2_penalty
 from microopt.optim.rmsprop import RMSprop
+from microopt.optim.rprop import Rprop
 from microopt.optim.sgd import SGD
 
 __all__ = [
     "Optimizer",
     "SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "Lion",
+    "Rprop",
     "clip_grad_norm_", "clip_grad_value_", "l1_penalty", "l2_penalty",
 ]
 

@@ -52,7 +52,7 @@ class Optimizer:
             )
         if isinstance(params, (set, frozenset)):
             raise TypeError(_SET_MESSAGE)
-        self.defaults = dict(defaults)
+        self.defaults = _lists_to_tuples(dict(defaults))
         self.state: defaultdict[Value, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
         self._step_count = 0  # how many times step() ran (schedulers check it)
@@ -144,8 +144,7 @@ class Optimizer:
         group["params"] = params
         for name, default in self.defaults.items():
             group.setdefault(name, default)
-        if isinstance(group.get("betas"), list):
-            group["betas"] = tuple(group["betas"])
+        _lists_to_tuples(group)
         check_hyperparameters(group)
         self.param_groups.append(group)
 
@@ -231,10 +230,7 @@ class Optimizer:
 
         groups = []
         for group, saved in zip(self.param_groups, saved_groups):
-            restored = {k: v for k, v in saved.items() if k != "params"}
-            for name, value in restored.items():
-                if isinstance(value, list) and isinstance(self.defaults.get(name), tuple):
-                    restored[name] = tuple(value)  # JSON turned the tuple into a list
+            restored = _lists_to_tuples({k: v for k, v in saved.items() if k != "params"})
             restored["params"] = group["params"]
             check_hyperparameters(restored)
             groups.append(restored)
@@ -271,6 +267,14 @@ def _check_param(p: object) -> None:
         )
 
 
+def _lists_to_tuples(hyperparameters: dict[str, Any]) -> dict[str, Any]:
+    """Pairs such as betas are tuples, as in torch, even when given (or read from JSON) as lists."""
+    for name, value in hyperparameters.items():
+        if name != "params" and isinstance(value, list):
+            hyperparameters[name] = tuple(value)
+    return hyperparameters
+
+
 def _as_index(key: object) -> int:
     """A parameter index from a state dict: an int, or a string of digits after JSON."""
     if isinstance(key, int) and not isinstance(key, bool):
@@ -302,6 +306,13 @@ def _number(name: str, value: object) -> float:
     return float(value)
 
 
+def _pair(group: dict[str, Any], name: str, names: str, example: tuple) -> list[float]:
+    value = group[name]
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise ValueError(f"{name} must be a pair ({names}), got {value!r}, e.g. {example}.")
+    return [_number(f"{name}[{i}]", v) for i, v in enumerate(value)]
+
+
 def check_hyperparameters(group: dict[str, Any]) -> None:
     """Refuse impossible hyperparameters with PyTorch's messages, e.g. a negative ``lr``."""
     for name, message in _AT_LEAST_ZERO.items():
@@ -310,14 +321,19 @@ def check_hyperparameters(group: dict[str, Any]) -> None:
     if "rho" in group and not 0.0 <= _number("rho", group["rho"]) <= 1.0:
         raise ValueError(f"Invalid rho value: {group['rho']} (must be in [0, 1])")
     if "betas" in group:
-        betas = group["betas"]
-        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise ValueError(
-                f"betas must be a pair (beta1, beta2), got {betas!r}, e.g. (0.9, 0.999)."
-            )
-        for i, beta in enumerate(betas):
-            if not 0.0 <= _number(f"betas[{i}]", beta) < 1.0:
+        for i, beta in enumerate(_pair(group, "betas", "beta1, beta2", (0.9, 0.999))):
+            if not 0.0 <= beta < 1.0:
                 raise ValueError(f"Invalid beta parameter at index {i}: {beta} (must be in [0, 1))")
+    if "etas" in group:
+        eta_minus, eta_plus = _pair(group, "etas", "eta_minus, eta_plus", (0.5, 1.2))
+        if not 0.0 < eta_minus < 1.0 < eta_plus:
+            raise ValueError(
+                f"Invalid eta values: {eta_minus}, {eta_plus} (must be 0 < eta_minus < 1 < eta_plus)"
+            )
+    if "step_sizes" in group:
+        smallest, largest = _pair(group, "step_sizes", "min, max", (1e-6, 50))
+        if not 0.0 <= smallest <= largest:
+            raise ValueError(f"Invalid step sizes: {smallest}, {largest} (must be 0 <= min <= max)")
     if group.get("nesterov") and (group.get("momentum", 0) <= 0 or group.get("dampening", 0) != 0):
         raise ValueError(
             f"Nesterov momentum requires a momentum and zero dampening, got "

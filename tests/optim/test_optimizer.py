@@ -8,9 +8,9 @@ import pytest
 
 from microopt import Value
 from microopt.optim import (SGD, Adadelta, Adagrad, Adam, Adamax, AdamW, Lion, NAdam, Optimizer,
-                            RAdam, RMSprop)
+                            RAdam, RMSprop, Rprop)
 
-ALL = [SGD, Adagrad, RMSprop, Adadelta, Adam, AdamW, Adamax, NAdam, RAdam, Lion]
+ALL = [SGD, Adagrad, RMSprop, Adadelta, Adam, AdamW, Adamax, NAdam, RAdam, Lion, Rprop]
 
 
 def quadratic_grads(params, centre=1.0):
@@ -46,6 +46,19 @@ def test_adam_first_step_is_lr_times_sign_of_gradient():
     assert opt.state[w] == {"step": 1, "m": pytest.approx(-0.4), "v": pytest.approx(0.016)}
 
 
+def test_rprop_steps_by_hand():
+    # lr 0.1, etas (0.5, 1.2). g: +2 (first step: size 0.1), +3 (same sign: 0.12),
+    # -1 (sign change: size 0.06 and no step), -1 (prev was zeroed: s = 0, step 0.06 upward)
+    w = Value(0.0)
+    opt = Rprop([w], lr=0.1)
+    expected = [(2.0, -0.1), (3.0, -0.22), (-1.0, -0.22), (-1.0, -0.16)]
+    for grad, data in expected:
+        w.grad = grad
+        opt.step()
+        assert w.data == pytest.approx(data, abs=1e-15)
+    assert opt.state[w]["step_size"] == pytest.approx(0.06, abs=1e-15)
+
+
 def test_every_optimizer_decreases_a_quadratic():
     for cls in ALL:
         params = [Value(3.0), Value(-2.0)]
@@ -78,6 +91,7 @@ def test_defaults_are_torchs():
     assert RAdam([w]).defaults == dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                                        decoupled_weight_decay=False, maximize=False)
     assert Lion([w]).defaults == dict(lr=1e-4, betas=(0.9, 0.99), weight_decay=0.0, maximize=False)
+    assert Rprop([w]).defaults == dict(lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), maximize=False)
 
 
 # ----------------------------------------------------------------- construction
@@ -267,6 +281,10 @@ def test_refuses_a_non_leaf_value():
     (RAdam, {"lr": -1e-3}, "Invalid learning rate: -0.001"),
     (Lion, {"betas": (0.9, 1.2)}, "Invalid beta parameter at index 1: 1.2"),
     (Lion, {"weight_decay": -1.0}, "Invalid weight_decay value: -1.0"),
+    (Rprop, {"etas": (1.5, 1.2)}, "Invalid eta values: 1.5, 1.2 (must be 0 < eta_minus < 1 < eta_plus)"),
+    (Rprop, {"etas": (0.5, 0.9)}, "Invalid eta values: 0.5, 0.9"),
+    (Rprop, {"step_sizes": (1.0, 0.1)}, "Invalid step sizes: 1.0, 0.1 (must be 0 <= min <= max)"),
+    (Rprop, {"step_sizes": 0.1}, "step_sizes must be a pair (min, max), got 0.1"),
 ])
 def test_refuses_invalid_hyperparameters_with_torchs_message(cls, kwargs, message):
     with pytest.raises(ValueError) as error:

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 import microopt.optim as optim
 from microopt import Value
 
-TORCH_OPTIMIZERS = ["SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "Adamax", "NAdam", "RAdam"]
+TORCH_OPTIMIZERS = ["SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "Adamax", "NAdam",
+                    "RAdam", "Rprop"]
 ALL_OPTIMIZERS = TORCH_OPTIMIZERS + ["Lion"]
 
 
@@ -45,6 +46,8 @@ HYPERPARAMETERS = {
     "RAdam": st.builds(dict, lr=lr, betas=betas, eps=eps.filter(bool), weight_decay=decay,
                        decoupled_weight_decay=flag, maximize=flag),
     "Lion": st.builds(dict, lr=lr, betas=betas, weight_decay=decay, maximize=flag),
+    "Rprop": st.builds(dict, lr=lr, etas=st.tuples(unit(0.1, 0.9), unit(1.1, 2.0)),
+                       step_sizes=st.tuples(unit(0.0, 1e-3), unit(0.01, 50.0)), maximize=flag),
 }
 
 start = st.tuples(unit(-2.0, 2.0), unit(-2.0, 2.0))
@@ -89,6 +92,8 @@ def test_matches_torch_for_any_hyperparameters(name, data, xy):
 @given(data=st.data(), xy=start)
 def test_zero_learning_rate_never_moves(name, data, xy):
     kwargs = {**data.draw(HYPERPARAMETERS[name]), "lr": 0.0}
+    if name == "Rprop":  # lr is only the first step size, which is then clamped to step_sizes
+        kwargs["step_sizes"] = (0.0, kwargs["step_sizes"][1])
     assert run(name, kwargs, xy, steps=3) == list(xy)
 
 
@@ -111,7 +116,9 @@ def test_maximizing_f_is_minimizing_minus_f(name, data, xy):
 @settings(max_examples=10, deadline=None)
 @given(data=st.data(), xy=start)
 def test_a_zero_gradient_without_weight_decay_leaves_a_fresh_parameter_alone(name, data, xy):
-    kwargs = {**data.draw(HYPERPARAMETERS[name]), "weight_decay": 0.0}
+    kwargs = data.draw(HYPERPARAMETERS[name])
+    if "weight_decay" in kwargs:
+        kwargs["weight_decay"] = 0.0
     params = [Value(v) for v in xy]
     opt = getattr(optim, name)(params, **kwargs)
     for _ in range(3):
@@ -119,16 +126,16 @@ def test_a_zero_gradient_without_weight_decay_leaves_a_fresh_parameter_alone(nam
     assert [p.data for p in params] == list(xy)
 
 
-@pytest.mark.parametrize("name", ["Adam", "Adamax", "Lion"])
+@pytest.mark.parametrize("name", ["Adam", "Adamax", "Lion", "Rprop"])
 @settings(max_examples=10, deadline=None)
 @given(xy=st.tuples(*[unit(-2.0, 2.0).filter(lambda v: v == 0.0 or abs(v) > 1e-3)] * 2),
        scale=st.floats(1e-3, 1e3))
 def test_sign_like_optimizers_ignore_the_scale_of_the_loss(name, xy, scale):
-    # Without eps, m/√v (Adam), m/u (Adamax) and sign(c) (Lion) do not change when g is
+    # Without eps, m/√v (Adam), m/u (Adamax), sign(c) (Lion) and sign(g) (Rprop) do not change when g is
     # multiplied by a constant c > 0: these steps depend on the direction of g, not its size.
     # (eps = 1e-300 rather than 0, so that a zero gradient gives 0/eps = 0, not 0/0; and no
     # starts so close to 0 that g² underflows to where eps matters.)
-    kwargs = {"lr": 0.01} if name == "Lion" else {"lr": 0.01, "eps": 1e-300}
+    kwargs = {"lr": 0.01} if name in ("Lion", "Rprop") else {"lr": 0.01, "eps": 1e-300}
     plain = run(name, kwargs, xy, steps=5)
     scaled = run(name, kwargs, xy, steps=5, loss=lambda x, y: scale * f(x, y))
     for a, b in zip(plain, scaled):

@@ -22,6 +22,7 @@ SETTINGS = [
     ("NAdam", {"lr": 0.01, "decoupled_weight_decay": True, "weight_decay": 0.1}),
     ("RAdam", {"lr": 1e-3}),
     ("Lion", {"lr": 1e-3, "weight_decay": 0.1}),
+    ("Rprop", {"lr": 1e-3, "etas": (0.4, 1.3)}),
 ]
 
 

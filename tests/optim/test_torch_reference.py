@@ -59,7 +59,7 @@ def test_fixture_is_current_and_covers_every_torch_optimizer():
     assert [case_id(c) for c in FIXTURE_CASES] == [case_id(c) for c in all_cases()]
     covered = {c["optimizer"] for c in FIXTURE_CASES}
     assert covered == {"SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "Adamax",
-                       "NAdam", "RAdam"}
+                       "NAdam", "RAdam", "Rprop"}
     for name in covered:
         problems = {c["problem"] for c in FIXTURE_CASES if c["optimizer"] == name}
         assert problems == {"rosenbrock", "mlp"}
@@ -67,7 +67,7 @@ def test_fixture_is_current_and_covers_every_torch_optimizer():
     options = {k for c in FIXTURE_CASES for k in c["kwargs"]}
     assert {"weight_decay", "maximize", "amsgrad", "nesterov", "centered", "momentum",
             "decoupled_weight_decay", "lr_decay", "initial_accumulator_value", "dampening",
-            "momentum_decay", "rho", "alpha", "betas", "eps"} <= options
+            "momentum_decay", "rho", "alpha", "betas", "eps", "etas", "step_sizes"} <= options
 
 
 def test_trajectories_actually_move():

@@ -57,6 +57,7 @@ CASES = [
     ("RAdam", {"betas": (0.9, 0.9)}, {"g", "t", "m", "v", "m_hat", "rho_inf", "rho_t", "r",
                                       "adaptive_lr", "update"}),
     ("Lion", {}, {"g", "c", "update", "m"}),
+    ("Rprop", {}, {"g", "s", "factor", "step_size", "update"}),
 ]
 
 
@@ -78,6 +79,7 @@ def test_state_buffers_carry_the_docstrings_names():
         "Adadelta": {"step", "square_avg", "acc_delta"}, "Adam": {"step", "m", "v", "v_max"},
         "AdamW": {"step", "m", "v"}, "Adamax": {"step", "m", "u"},
         "NAdam": {"step", "mu_product", "m", "v"}, "RAdam": {"step", "m", "v"}, "Lion": {"m"},
+        "Rprop": {"step", "prev", "step_size"},
     }
     for name, buffers in expected.items():
         kwargs = {"momentum": 0.9} if name == "SGD" else {"amsgrad": True} if name == "Adam" else {}

@@ -1,0 +1,63 @@
+"""Rprop: each parameter learns its own step size from the signs of its gradients alone.
+
+For each parameter θ with learning rate γ (the first step size), etas (η₋, η₊) and step-size
+limits (Γ_min, Γ_max)::
+
+    g ← ∇f(θ)                                         (g ← -∇f(θ) when maximize)
+    s ← sign(g · g_prev)                              (did the gradient keep its sign?)
+    step_size ← clamp(step_size · η₊, Γ_min, Γ_max)   if s > 0: same sign, speed up
+    step_size ← clamp(step_size · η₋, Γ_min, Γ_max)   if s < 0: jumped over a minimum, slow down
+    step_size ← clamp(step_size, Γ_min, Γ_max)        if s = 0 (the first step)
+    g ← 0                                             if s < 0: skip the step after a sign change
+    update ← sign(g) · step_size
+    θ ← θ - update
+    g_prev ← g
+
+Only the sign of the gradient is used, never its size, so Rprop does not care how the loss
+is scaled; but it needs the same data at every step: it is a full-batch method, and noisy
+minibatch gradients flip signs at random. step_size starts at γ on the first step and then
+lives in the state, so changing ``lr`` afterwards (a schedule) has no effect, as in PyTorch.
+``state["prev"]`` (g_prev), ``state["step_size"]`` and ``state["step"]`` are PyTorch's names.
+
+Reference: Riedmiller & Braun (1993), "A Direct Adaptive Method for Faster Backpropagation
+Learning: The RPROP Algorithm". PyTorch (and microopt) implement the variant without weight
+backtracking that Igel & Hüsken (2000) call Rprop⁻.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from microopt.engine.value import Value
+from microopt.optim.optimizer import Optimizer, ParamsT
+
+
+def sign(x: float) -> float:
+    """-1.0, 0.0 or 1.0, with sign(0) = 0 as in ``torch.sign``."""
+    return float((x > 0) - (x < 0))
+
+
+class Rprop(Optimizer):
+    """``Rprop(params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *, maximize=False)``."""
+
+    def __init__(self, params: ParamsT, lr: float = 1e-2, etas: tuple[float, float] = (0.5, 1.2),
+                 step_sizes: tuple[float, float] = (1e-6, 50), *, maximize: bool = False) -> None:
+        defaults = dict(lr=lr, etas=etas, step_sizes=step_sizes, maximize=maximize)
+        super().__init__(params, defaults)
+
+    def update(self, p: Value, state: dict[str, Any], *, lr: float, etas: tuple[float, float],
+               step_sizes: tuple[float, float], maximize: bool) -> None:
+        eta_minus, eta_plus = etas
+        step_size_min, step_size_max = step_sizes
+        if not state:
+            state.update(step=0, prev=0.0, step_size=float(lr))
+        g = -p.grad if maximize else p.grad
+        state["step"] += 1
+        s = sign(g * state["prev"])
+        factor = eta_plus if s > 0 else eta_minus if s < 0 else 1.0
+        step_size = min(max(state["step_size"] * factor, step_size_min), step_size_max)
+        if s < 0:
+            g = 0.0
+        update = sign(g) * step_size
+        p.data -= update
+        state["prev"], state["step_size"] = g, step_size

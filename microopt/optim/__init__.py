@@ -17,6 +17,20 @@ loading) is written once in ``optimizer.py``.
 >>> w.data
 0.375
 
+The algorithms, one module each (read them in this order; each builds on the ones above)::
+
+    SGD       sgd.py       θ ← θ - γ g, with optional momentum and Nesterov momentum
+    Adagrad   adagrad.py   divide by the root of the running SUM of g²: steps shrink for good
+    RMSprop   rmsprop.py   divide by the root of a running MEAN of g² instead
+    Adadelta  adadelta.py  RMSprop with steps in the units of θ: no learning rate needed
+    Adam      adam.py      momentum and RMSprop together, with bias correction
+    AdamW     adamw.py     Adam with decoupled weight decay
+    Adamax    adamax.py    Adam with a running max of |g| instead of the RMS
+    NAdam     nadam.py     Adam with Nesterov momentum
+    RAdam     radam.py     Adam whose adaptive step is switched on gradually (no warm-up needed)
+    Lion      lion.py      a step of fixed size along the sign of a momentum (not in torch.optim)
+    Rprop     rprop.py     full-batch: per-parameter step sizes grown or shrunk by gradient signs
+
 Gradient descent, minibatch SGD and SGD are one update rule, ``SGD``: they differ only in the
 data each gradient is computed on (all examples, a batch, a single example).
 

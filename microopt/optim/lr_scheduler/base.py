@@ -205,6 +205,13 @@ def _check_increasing(name: str, milestones: object, *, strictly: bool,
     return milestones
 
 
+def _check_lrs(name: str, lrs: list[Any]) -> list[float]:
+    for lr in lrs:
+        if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not lr >= 0:
+            raise ValueError(f"Invalid {name}: {lr!r} (must be a learning rate >= 0)")
+    return lrs
+
+
 def _function_state(fn: Callable) -> dict[str, Any] | None:
     """What state_dict() keeps of a user's function: nothing for a plain function or lambda
     (code is not data), the attributes of a callable object."""

@@ -9,8 +9,9 @@ from __future__ import annotations
 import math
 from typing import Any, Callable
 
-from microopt.optim.lr_scheduler.base import (LRScheduler, _check_gamma, _check_optimizer,
-                                              _function_state, _load_function_state, _per_group)
+from microopt.optim.lr_scheduler.base import (LRScheduler, _check_gamma, _check_lrs,
+                                              _check_optimizer, _function_state,
+                                              _load_function_state, _per_group)
 from microopt.optim.optimizer import Optimizer
 
 MODES = ("triangular", "triangular2", "exp_range")
@@ -54,11 +55,11 @@ class CyclicLR(LRScheduler):
                  base_momentum: float | list[float] = 0.8,
                  max_momentum: float | list[float] = 0.9, last_epoch: int = -1) -> None:
         self.optimizer = _check_optimizer(optimizer)
-        base_lrs = _per_group("base_lr", base_lr, optimizer)
+        base_lrs = _check_lrs("base_lr", _per_group("base_lr", base_lr, optimizer))
         if last_epoch == -1:
             for group, lr in zip(optimizer.param_groups, base_lrs, strict=True):
                 group["lr"] = lr
-        self.max_lrs = _per_group("max_lr", max_lr, optimizer)
+        self.max_lrs = _check_lrs("max_lr", _per_group("max_lr", max_lr, optimizer))
 
         step_size_up = _check_step_size("step_size_up", step_size_up)
         step_size_down = (step_size_up if step_size_down is None

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 
-from microopt.optim.lr_scheduler.base import LRScheduler, _check_optimizer, _per_group
+from microopt.optim.lr_scheduler.base import (LRScheduler, _check_lrs, _check_optimizer,
+                                              _per_group)
 from microopt.optim.optimizer import Optimizer
 
 
@@ -92,7 +93,7 @@ class OneCycleLR(LRScheduler):
                 "phase of zero steps (pct_start * total_steps = 1). Choose another pct_start."
             )
 
-        max_lrs = _per_group("max_lr", max_lr, optimizer)
+        max_lrs = _check_lrs("max_lr", _per_group("max_lr", max_lr, optimizer))
         if last_epoch == -1:
             for group, group_max_lr in zip(optimizer.param_groups, max_lrs, strict=True):
                 group["initial_lr"] = group_max_lr / div_factor

@@ -27,11 +27,20 @@ MOONS_LRS = {"sgd": 0.1, "momentum": 0.1, "rmsprop": 0.01, "adam": 0.01}
 MOONS_BATCH_SIZE = 16
 MOONS_THRESHOLD = 0.1
 
+DESCRIPTION = """\
+Race gradient descent, SGD with momentum, RMSprop and Adam; print comparison tables
+(final loss, steps to reach a threshold, test accuracy) and write into --out:
+rosenbrock-lr-sweep.png, rosenbrock-losses.png, rosenbrock-trajectories.png and .gif,
+moons-losses.png, moons-decision-boundaries.png, and neuron.png (the computation
+graph of one neuron). Takes about 10 seconds.
+
+"""
+
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "demo", help="race GD, momentum, RMSprop and Adam on Rosenbrock and on moons; write figures",
-        description=__doc__.split("\n\n", 1)[1].replace("``", ""),
+        description=DESCRIPTION + __doc__.split("\n\n", 1)[1].replace("``", ""),
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=pathlib.Path, default=common.DEFAULT_OUT, metavar="DIR",
                         help="folder for the figures (default: %(default)s/)")
@@ -54,6 +63,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     rosenbrock = common.make_problem("rosenbrock")
     print(f"1. {rosenbrock.description}, from {rosenbrock.function.start}")
     sweeps, best, race = race_rosenbrock(rosenbrock, args.steps, show)
+    low, high, _ = SWEEP_LRS
+    print(f"each optimizer at the learning rate that did best in its sweep from {low:g} to {high:g}:")
     print(race_table(race, {name: (name, lr) for name, lr in best.items()}))
     print(summary(race, "gd", "adam"))
     draw_rosenbrock(sweeps, race, args.out, written)

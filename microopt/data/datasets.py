@@ -11,6 +11,7 @@ dataset            features   task
 make_moons         2          two interleaving half circles, classes 0 and 1
 make_circles       2          a small circle inside a big one, classes 0 (outer) and 1
 make_spirals       2          ``n_classes`` interleaved spiral arms, classes 0..k-1
+make_blobs         2 (or n)   one Gaussian cluster per class: linearly separable
 make_polynomial    1          y = polynomial(x) + noise: regression, made to overfit
 =================  =========  =======================================================
 """
@@ -29,9 +30,9 @@ def _check_count(name: str, value: object, minimum: int = 1) -> int:
     return value
 
 
-def _check_noise(noise: object) -> float:
+def _check_noise(noise: object, name: str = "noise") -> float:
     if isinstance(noise, bool) or not isinstance(noise, Real) or not noise >= 0.0 or math.isinf(noise):
-        raise ValueError(f"Invalid noise: {noise!r} (must be a finite number >= 0; it is a standard deviation).")
+        raise ValueError(f"Invalid {name}: {noise!r} (must be a finite number >= 0; it is a standard deviation).")
     return float(noise)
 
 
@@ -123,6 +124,44 @@ def make_spirals(n_samples: int = 150, n_classes: int = 3, noise: float = 0.2,
             theta = 4.0 * (k + r) + rng.gauss(0.0, noise)
             X.append([r * math.sin(theta), r * math.cos(theta)])
             y.append(k)
+    return _shuffled(X, y, rng)
+
+
+def make_blobs(n_samples: int = 100, centers: int | Sequence[Sequence[float]] = 2, cluster_std: float = 1.0,
+               n_features: int = 2, center_box: tuple[float, float] = (-5.0, 5.0),
+               seed: int = 0) -> tuple[list[list[float]], list[int]]:
+    """Gaussian clusters, one per class, as scikit-learn's ``make_blobs``.
+
+    ``centers``: the number of classes k (their centers drawn uniformly from ``center_box``
+    in each of ``n_features`` coordinates) or the list of centers itself. Each sample of
+    class c is center_c + Gaussian noise of standard deviation ``cluster_std`` per coordinate.
+    Far-apart blobs are linearly separable: the task for a single neuron, the hinge loss
+    and the perceptron. ``n_samples`` is split as evenly as possible (first classes first).
+
+    >>> X, y = make_blobs(6, centers=[[0.0, 0.0], [4.0, 4.0]], cluster_std=0.0)
+    >>> sorted(map(tuple, X))
+    [(0.0, 0.0), (0.0, 0.0), (0.0, 0.0), (4.0, 4.0), (4.0, 4.0), (4.0, 4.0)]
+    """
+    n_features = _check_count("n_features", n_features, 1)
+    noise = _check_noise(cluster_std, "cluster_std")
+    rng = random.Random(seed)
+    if isinstance(centers, int) and not isinstance(centers, bool):
+        _check_count("centers", centers, 1)
+        low, high = center_box
+        centers = [[rng.uniform(low, high) for _ in range(n_features)] for _ in range(centers)]
+    else:
+        centers = [[float(v) for v in center] for center in centers]
+        if not centers or any(len(center) != len(centers[0]) for center in centers):
+            raise ValueError(f"Invalid centers: {centers!r} (a number of classes, or a non-empty list of "
+                             "points that all have the same number of coordinates).")
+    k = len(centers)
+    n_samples = _check_count("n_samples", n_samples, k)
+    X: list[list[float]] = []
+    y: list[int] = []
+    for c, center in enumerate(centers):
+        n = n_samples // k + (1 if c < n_samples % k else 0)
+        X += [[v + rng.gauss(0.0, noise) for v in center] for _ in range(n)]
+        y += [c] * n
     return _shuffled(X, y, rng)
 
 

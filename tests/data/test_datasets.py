@@ -7,10 +7,10 @@ import math
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from microopt.data import (Minibatches, make_circles, make_moons, make_polynomial, make_spirals,
+from microopt.data import (Minibatches, make_blobs, make_circles, make_moons, make_polynomial, make_spirals,
                            minibatches, polynomial, to_signed_labels, train_test_split)
 
-MAKERS = [make_moons, make_circles, make_spirals, make_polynomial]
+MAKERS = [make_moons, make_circles, make_spirals, make_blobs, make_polynomial]
 
 
 @pytest.mark.parametrize("make", MAKERS, ids=lambda f: f.__name__)
@@ -20,7 +20,7 @@ def test_same_seed_same_data_other_seed_other_data(make):
 
 
 @pytest.mark.parametrize("make, n_features, classes", [
-    (make_moons, 2, {0, 1}), (make_circles, 2, {0, 1}), (make_spirals, 2, {0, 1, 2}),
+    (make_moons, 2, {0, 1}), (make_circles, 2, {0, 1}), (make_spirals, 2, {0, 1, 2}), (make_blobs, 2, {0, 1}),
 ])
 def test_classification_shapes(make, n_features, classes):
     X, y = make(61)
@@ -63,6 +63,26 @@ def test_noise_free_spirals_have_radius_growing_with_the_angle():
         assert b == pytest.approx(r * math.cos(theta), abs=1e-12)
 
 
+def test_blobs_are_centred_on_their_centers():
+    X, y = make_blobs(3000, centers=[[0.0, 0.0, 1.0], [3.0, -3.0, 2.0]], cluster_std=0.5, seed=2)
+    assert len(X[0]) == 3 and [y.count(c) for c in (0, 1)] == [1500, 1500]
+    for c, center in enumerate([[0.0, 0.0, 1.0], [3.0, -3.0, 2.0]]):
+        points = [x for x, label in zip(X, y) if label == c]
+        for j in range(3):
+            coordinate = [p[j] for p in points]
+            mean = sum(coordinate) / len(coordinate)
+            std = math.sqrt(sum((v - mean) ** 2 for v in coordinate) / len(coordinate))
+            assert mean == pytest.approx(center[j], abs=0.05)  # 1500 draws: standard error 0.013
+            assert std == pytest.approx(0.5, rel=0.06)
+
+
+def test_blobs_with_a_number_of_centers_draws_them_in_the_box():
+    X, y = make_blobs(40, centers=4, cluster_std=0.0, center_box=(-2.0, 2.0), seed=5)
+    centers = {tuple(x) for x in X}
+    assert len(centers) == 4 and set(y) == {0, 1, 2, 3}
+    assert all(-2.0 <= v <= 2.0 for center in centers for v in center)
+
+
 def test_polynomial_targets_follow_the_returned_coefficients():
     X, y, c = make_polynomial(50, degree=3, noise=0.0, seed=5, coef=True)
     assert len(c) == 4 and all(-1.0 <= ck <= 1.0 for ck in c)
@@ -93,6 +113,10 @@ def test_to_signed_labels():
     (lambda: make_spirals(10, n_classes=1), "Invalid n_classes: 1"),
     (lambda: make_polynomial(10, degree=-1), "Invalid degree: -1"),
     (lambda: make_polynomial(2.5), "Invalid n_samples: 2.5"),
+    (lambda: make_blobs(10, centers=0), "Invalid centers: 0"),
+    (lambda: make_blobs(10, centers=[[0.0, 1.0], [2.0]]), "Invalid centers"),
+    (lambda: make_blobs(10, cluster_std=-1.0), "Invalid cluster_std: -1.0"),
+    (lambda: make_blobs(2, centers=3), "Invalid n_samples: 2"),
 ])
 def test_bad_dataset_arguments(call, message):
     with pytest.raises(ValueError, match=message):

@@ -3,7 +3,8 @@
 Every function draws on ``ax`` when you give one (to combine plots in your own figure) or on a
 new figure, returns the matplotlib ``Figure``, and writes it to ``path`` (.png, .svg, .pdf)
 when you give one. Nothing calls ``plt.show()``: in a notebook, the returned figure shows
-when it is the last value of the cell. An optimizer keeps its color across all of them
+when it is the last value of the cell; from a script, pass ``path=`` (or call
+``fig.savefig``). An optimizer keeps its color across all of them
 (``microopt.viz.style.color_for``).
 
 matplotlib (and numpy, which comes with it) is imported inside the functions only.

@@ -14,6 +14,10 @@ defaults (``__init__``), and how ONE parameter moves (``update``). Everything el
 
 - ``zero_grad()``, ``add_param_group()``, ``state_dict()`` and ``load_state_dict()``.
 
+``params`` may be Values (``model.parameters()``), ``(name, Value)`` pairs
+(``model.named_parameters()``, whose names are kept in each group's ``"param_names"``, as in
+PyTorch 2), or a list of groups ``[{"params": ..., "lr": ...}, ...]``.
+
 Two differences from PyTorch. A microopt gradient is a float that starts at 0.0, never
 ``None``, so every parameter is stepped, where PyTorch skips tensors whose ``.grad is None``:
 a parameter that got no gradient still moves when its state (momentum, weight decay) says
@@ -126,6 +130,20 @@ class Optimizer:
         elif isinstance(params, (set, frozenset)):
             raise TypeError(_SET_MESSAGE)
         params = list(params)
+        if any(isinstance(p, tuple) for p in params):  # (name, Value) pairs: named_parameters()
+            if not all(isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], str) for p in params):
+                raise ValueError(
+                    "all optimizer params should be with/without names: pass Values, or "
+                    "(name, Value) pairs as model.named_parameters() gives, not a mix."
+                )
+            group["param_names"] = [name for name, _ in params]
+            params = [p for _, p in params]
+        if self.param_groups and ("param_names" in group) != ("param_names" in self.param_groups[0]):
+            raise ValueError(
+                "all optimizer param groups should be with/without names: give every group "
+                "(name, Value) pairs, or none of them."
+            )
+
         for p in params:
             _check_param(p)
         if not params:
@@ -243,7 +261,8 @@ class Optimizer:
         for i, group in enumerate(self.param_groups):
             lines.append(f"Parameter Group {i}")
             lines.append(f"    params: {len(group['params'])} Values")
-            lines.extend(f"    {k}: {group[k]}" for k in sorted(group) if k != "params")
+            hyperparameters = sorted(k for k in group if k not in ("params", "param_names"))
+            lines.extend(f"    {k}: {group[k]}" for k in hyperparameters)
         lines.append(")")
         return "\n".join(lines)
 
@@ -270,7 +289,7 @@ def _check_param(p: object) -> None:
 def _lists_to_tuples(hyperparameters: dict[str, Any]) -> dict[str, Any]:
     """Pairs such as betas are tuples, as in torch, even when given (or read from JSON) as lists."""
     for name, value in hyperparameters.items():
-        if name != "params" and isinstance(value, list):
+        if name not in ("params", "param_names") and isinstance(value, list):
             hyperparameters[name] = tuple(value)
     return hyperparameters
 

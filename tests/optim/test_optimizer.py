@@ -334,3 +334,17 @@ def test_centered_rmsprop_survives_a_variance_that_rounds_below_zero():
         w.grad = 1e-3
         opt.step()
     assert math.isfinite(w.data) and w.data < 0
+
+
+def test_named_parameters_keep_their_names_like_torch():
+    from microopt.nn import MLP
+
+    model = MLP(2, [3, 1])
+    opt = Adam(model.named_parameters(), lr=0.1)
+    assert opt.param_groups[0]["params"] == model.parameters()
+    assert opt.param_groups[0]["param_names"] == [name for name, _ in model.named_parameters()]
+    assert opt.state_dict()["param_groups"][0]["param_names"][0] == "layers.0.neurons.0.w.0"
+    with pytest.raises(ValueError, match="all optimizer params should be with/without names"):
+        SGD([("w", Value(1.0)), Value(2.0)])
+    with pytest.raises(ValueError, match="all optimizer param groups should be with/without names"):
+        opt.add_param_group({"params": [Value(1.0)]})

@@ -9,8 +9,8 @@ import pytest
 
 from microopt import Value
 from microopt.optim import SGD
-from microopt.optim.lr_scheduler import (ExponentialLR, LambdaLR, LinearLR, ReduceLROnPlateau,
-                                         SequentialLR, StepLR)
+from microopt.optim.lr_scheduler import (CyclicLR, ExponentialLR, LambdaLR, LinearLR,
+                                         ReduceLROnPlateau, SequentialLR, StepLR)
 from tests.fixtures import generate_scheduler_fixtures as generator
 from tests.schedulers.fixture import CASES, IDS, build_microopt
 
@@ -93,6 +93,28 @@ def test_lambda_functions_are_not_saved_but_callable_objects_are():
     other.load_state_dict(state)
     assert other.lr_lambdas[1].epochs == 8
     assert other.lr_lambdas[0](1) == 0.5  # the constructor's function stays
+
+
+def test_cyclic_scale_fn_object_state_is_saved():
+    class Decay:
+        def __init__(self, rate):
+            self.rate = rate
+
+        def __call__(self, cycle):
+            return self.rate ** (cycle - 1)
+
+    opt = SGD([Value(1.0)], lr=0.1, momentum=0.9)
+    scheduler = CyclicLR(opt, base_lr=0.01, max_lr=0.1, step_size_up=2, scale_fn=Decay(0.5))
+    scheduler._scale_fn_custom.rate = 0.25
+    state = json.loads(json.dumps(scheduler.state_dict()))
+    assert state["_scale_fn_custom"] == {"rate": 0.25}
+    other = CyclicLR(SGD([Value(1.0)], lr=0.1, momentum=0.9), base_lr=0.01, max_lr=0.1,
+                     step_size_up=2, scale_fn=Decay(0.5))
+    other.load_state_dict(state)
+    assert other.scale_fn(2) == 0.25
+
+    plain = CyclicLR(opt, base_lr=0.01, max_lr=0.1, scale_fn=lambda cycle: 1.0)
+    assert plain.state_dict()["_scale_fn_custom"] is None  # a function is code, not data
 
 
 def test_load_state_dict_refuses_another_kind_of_scheduler():

@@ -57,20 +57,32 @@ def build(expression: str, variables: dict[str, float]) -> tuple[Value, dict[str
     >>> round(out.data, 4), sorted(leaves)
     (-0.6351, ['b', 'w', 'x'])
     """
+    # Both the parser and the walk below recurse once per level of nesting.
+    too_deep = ExpressionError(f"The expression is nested too deeply ({len(expression)} characters); "
+                               "draw a smaller one: a diagram that large is unreadable anyway.")
     try:
         tree = ast.parse(expression.strip(), mode="eval")
     except SyntaxError as error:
-        raise ExpressionError(f"Cannot parse {expression!r}: {error.msg}.") from None
+        raise ExpressionError(f"Cannot parse {_shorten(expression)!r}: {error.msg}.") from None
+    except (RecursionError, MemoryError):
+        raise too_deep from None
     builder = _Builder(expression.strip(), variables)
     try:
         out = builder.evaluate(tree.body)
     except ExpressionError:
         raise
+    except RecursionError:
+        raise too_deep from None
     except (ArithmeticError, ValueError) as error:  # the engine's domain errors: log(-1), 1/0, ...
-        raise ExpressionError(f"Cannot evaluate {expression!r}: {error}") from None
+        raise ExpressionError(f"Cannot evaluate {_shorten(expression)!r}: {error}") from None
     if not math.isfinite(out.data):
-        raise ExpressionError(f"Cannot evaluate {expression!r}: the result is {out.data} (a float overflowed).")
+        raise ExpressionError(f"Cannot evaluate {_shorten(expression)!r}: the result is {out.data} "
+                              "(a float overflowed).")
     return out, builder.used
+
+
+def _shorten(text: str, length: int = 60) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def _number(node: ast.AST) -> float | None:

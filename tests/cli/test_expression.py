@@ -85,6 +85,12 @@ def test_refused_expressions_say_why(expression, message):
         build(expression, {"x": 1.0, "y": 2.0})
 
 
+@pytest.mark.parametrize("expression", [" + ".join(["x"] * 2000), "-" * 5000 + "x", "(" * 300 + "x" + ")" * 300])
+def test_deeply_nested_expressions_are_refused_not_crashed_on(expression):
+    with pytest.raises(ExpressionError, match="nested too deeply|too many nested parentheses"):
+        build(expression, {"x": 1.0})
+
+
 def test_parse_variables_accepts_repeats_and_comma_lists_in_order():
     assert parse_variables(["x=2, y=-3", " z = 1e-3 ", "x=5"]) == {"x": 5.0, "y": -3.0, "z": 0.001}
     assert list(parse_variables(["b=1", "a=2"])) == ["b", "a"]

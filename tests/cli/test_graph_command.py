@@ -82,3 +82,14 @@ def test_missing_renderer_writes_the_dot_source_and_says_how_to_install(tmp_path
     assert (tmp_path / "g.dot").read_text().startswith("digraph {")
     assert not (tmp_path / "g.png").exists()
     assert isinstance(render.RendererNotFoundError("x"), RuntimeError)
+
+
+def test_a_huge_expression_is_refused_by_the_node_limit(tmp_path, capsys):
+    expression = " + ".join(["x"] * 400)  # one leaf and 399 additions: 400 Values
+    assert main(["graph", expression, "x=1", "--out", str(tmp_path / "g.png")]) == 2
+    assert "more than max_nodes=300" in capsys.readouterr().err
+
+
+def test_top_to_bottom_layout(tmp_path):
+    assert main(["graph", "x*y", "x=1, y=2", "--rankdir", "TB", "--out", str(tmp_path / "g.dot")]) == 0
+    assert "rankdir=TB" in (tmp_path / "g.dot").read_text()

@@ -176,7 +176,8 @@ class Optimizer:
         index_of: dict[int, int] = {}
         param_groups = []
         for group in self.param_groups:
-            saved = {k: v for k, v in group.items() if k != "params"}
+            saved = {k: list(v) if isinstance(v, list) else v  # a copy, param_names included
+                     for k, v in group.items() if k != "params"}
             saved["params"] = [index_of.setdefault(id(p), len(index_of)) for p in group["params"]]
             param_groups.append(saved)
         state = {
@@ -248,7 +249,8 @@ class Optimizer:
 
         groups = []
         for group, saved in zip(self.param_groups, saved_groups):
-            restored = _lists_to_tuples({k: v for k, v in saved.items() if k != "params"})
+            restored = _lists_to_tuples({k: list(v) if isinstance(v, list) else v
+                                         for k, v in saved.items() if k != "params"})
             restored["params"] = group["params"]
             check_hyperparameters(restored)
             groups.append(restored)

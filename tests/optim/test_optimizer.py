@@ -348,3 +348,19 @@ def test_named_parameters_keep_their_names_like_torch():
         SGD([("w", Value(1.0)), Value(2.0)])
     with pytest.raises(ValueError, match="all optimizer param groups should be with/without names"):
         opt.add_param_group({"params": [Value(1.0)]})
+
+
+@pytest.mark.parametrize("cls", [c for c in ALL if c is not Lion], ids=lambda c: c.__name__)
+def test_signature_and_defaults_match_torch_live(cls):
+    # torch's extra arguments (foreach, fused, capturable, differentiable) are tensor-engine
+    # machinery with no meaning for scalar Values
+    torch = pytest.importorskip("torch")
+    import inspect
+
+    machinery = {"foreach", "fused", "capturable", "differentiable"}
+    theirs = {name: p.default for name, p in
+              inspect.signature(getattr(torch.optim, cls.__name__).__init__).parameters.items()
+              if name not in machinery}
+    ours = {name: p.default for name, p in inspect.signature(cls.__init__).parameters.items()}
+    assert list(ours) == list(theirs)  # the same names in the same order
+    assert ours == theirs

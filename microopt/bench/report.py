@@ -53,18 +53,21 @@ def format_table(result: dict[str, Any]) -> str:
 
     out = [f"microopt {result['microopt']} on Python {result['python']}  "
            f"({', '.join(f'{k} {v}' for k, v in result['versions'].items())})"
-           f"{'  [--quick]' if result['quick'] else ''}", ""]
+           f"{'  [--quick: small workloads, one sample: the figures are not representative]' if result['quick'] else ''}",
+           ""]
     out += text
     out += ["", "Times are best-of-N per training step (or per chain), contenders interleaved; "
                 "ratio = other's time / microopt's time."]
     losses = ", ".join(f"{name} {loss:.12g}" for name, loss in result["initial_loss"].items())
     out.append(f"Same workload: initial demo loss {losses} "
                f"({'equal' if result['same_loss'] else 'NOT EQUAL'}).")
-    gc_notes = ", ".join(f"{name} {g['collections']} collections freeing {g['objects_freed_by_gc']:,} objects"
-                         for name, g in result["gc_per_step"].items())
-    out.append(f"Garbage collector during one demo step: {gc_notes}.")
-    out.append("  (micrograd's closures make reference cycles that only the collector can free; "
-               "microopt's nodes have none.)")
+    out.append("Garbage collector during one demo step (collections run, objects only it could free):")
+    out.append("  " + "; ".join(f"{name} {g['collections']} / {g['objects_freed_by_gc']:,}"
+                                for name, g in result["gc_per_step"].items()))
+    out.append("  micrograd's closures make reference cycles that only the collector can free; microopt's "
+               "nodes have none.")
+    out.append(f"  The {result['frozen_objects']:,} objects alive before timing (modules, models) were frozen "
+               "(gc.freeze) for all contenders; row a' shows microopt without that.")
     out += ["", _optimizer_table(result["optimizers"])]
     out += [f"Note: {note}" for note in result["skipped"]]
     return "\n".join(out)

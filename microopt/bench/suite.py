@@ -99,9 +99,10 @@ def run(quick: bool = False, repeat: int | None = None, log=lambda message: None
              [_speedup("micrograd", own_vs_micrograd, 20.0)]),
         _row("d", f"deep chain, {nodes:,} nodes, forward + backward", "s", chain_stats,
              [_speedup("micrograd", chain_stats, None), _speedup("torch", chain_stats, None)]),
-        _row("e", "bytes per node, demo graph (same code)", "B", _bytes(memory, "microopt", "micrograd"),
-             [_at_most(memory["microopt"]["bytes_per_node"], 120.0)]),
-        _row("e", "bytes per node, demo graph (microopt.nn)", "B", {"microopt": _bytes(memory, OWN)[OWN]}, []),
+        _row("e", f"bytes per node, demo graph (same code, {memory['microopt']['nodes']:,} nodes)", "B",
+             _bytes(memory, "microopt", "micrograd"), [_at_most(memory["microopt"]["bytes_per_node"], 120.0)]),
+        _row("e", f"bytes per node, demo graph (microopt.nn, {memory[OWN]['nodes']:,} nodes)", "B",
+             {"microopt": _bytes(memory, OWN)[OWN]}, []),
     ]
     return {
         "microopt": microopt.__version__,

@@ -12,6 +12,7 @@ Why these rules:
   counting the moment they are dropped. That difference is part of what is measured, so the
   collector is never switched off. ``gc.collect()`` runs, untimed, before each sample so that
   no contender pays for another's garbage; ``gc_activity`` counts what the collector did.
+  (``suite.run`` also freezes the objects that exist before timing, for everyone alike.)
 """
 
 from __future__ import annotations

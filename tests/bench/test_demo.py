@@ -1,6 +1,7 @@
 """The demo workload is the same on every engine: same weights in, same loss and gradients out."""
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import microopt
 from microopt.bench import demo
@@ -96,3 +97,16 @@ def test_torch_computes_the_same_loss_and_gradients():
     assert mine[0] == pytest.approx(theirs[0], rel=1e-12)
     assert mine[1] == theirs[1]
     assert mine[2] == pytest.approx(theirs[2], rel=1e-9, abs=1e-12)
+
+
+@settings(max_examples=10, deadline=None)
+@given(weights_seed=st.integers(0, 10_000), data_seed=st.integers(0, 10_000))
+def test_micrograd_and_microopt_agree_for_any_weights_and_data(weights_seed, data_seed):
+    pytest.importorskip("micrograd")
+    from microopt.bench.engines import micrograd_engine
+
+    weights = demo.initial_weights(seed=weights_seed)
+    X, y = demo.moons(6, seed=data_seed)
+    losses = [demo.Contender(engine, demo.MLP(engine, weights)).loss(X, y)
+              for engine in (MICROOPT, micrograd_engine())]
+    assert losses[0] == losses[1]

@@ -50,7 +50,7 @@ def test_table_shows_every_workload_and_result(quick):
     table = format_table(quick)
     for row in quick["rows"]:
         assert row["workload"].strip() in table
-    for word in ("microopt", "micrograd", "torch", "ratio", "target", "result", "[--quick]",
+    for word in ("microopt", "micrograd", "torch", "ratio", "target", "result", "--quick",
                  "SGD(momentum=0.9)", "Adam", "ns/parameter", "Same workload"):
         assert word in table
 

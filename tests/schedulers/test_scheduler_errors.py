@@ -116,6 +116,7 @@ BAD_ARGUMENTS = [
     (ReduceLROnPlateau, {"factor": 1.0}, ValueError, r"Factor should be < 1.0, got factor=1.0"),
     (ReduceLROnPlateau, {"factor": -0.5}, ValueError, r"Invalid factor: -0.5"),
     (ReduceLROnPlateau, {"min_lr": [0.0, 0.1]}, ValueError, r"min_lr must have one value per param group"),
+    (ReduceLROnPlateau, {"min_lr": -1e-3}, ValueError, r"Invalid min_lr: -0.001"),
     (ReduceLROnPlateau, {"patience": -1}, ValueError, r"Invalid patience: -1 \(must be an integer >= 0\)"),
     (ReduceLROnPlateau, {"cooldown": 1.5}, ValueError, r"Invalid cooldown: 1.5"),
     (ReduceLROnPlateau, {"threshold": -1e-4}, ValueError, r"Invalid threshold: -0.0001"),
@@ -171,6 +172,14 @@ def test_cyclic_momentum_needs_momentum_or_betas():
     with pytest.raises(ValueError, match="optimizer must support momentum or beta1.*PlainGD"):
         CyclicLR(opt, base_lr=0.1, max_lr=1.0)
     assert CyclicLR(opt, 0.1, 1.0, cycle_momentum=False).get_last_lr() == [0.1]
+
+
+@pytest.mark.parametrize("metric", ["0.5", None, [0.5], True])
+def test_plateau_step_needs_a_number(metric):
+    scheduler = ReduceLROnPlateau(sgd())
+    with pytest.raises(TypeError, match="needs the metric it watches, a number such as the "
+                                        "validation loss: got"):
+        scheduler.step(metric)
 
 
 def test_warm_restarts_refuses_a_negative_epoch():

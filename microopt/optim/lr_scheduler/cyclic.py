@@ -47,6 +47,8 @@ class CyclicLR(LRScheduler):
     given, as in torch.
     """
 
+    _not_saved = (*LRScheduler._not_saved, "_scale_fn_custom")  # a function: saved apart
+
     def __init__(self, optimizer: Optimizer, base_lr: float | list[float],
                  max_lr: float | list[float], step_size_up: int = 2000,
                  step_size_down: int | None = None, mode: str = "triangular",
@@ -135,8 +137,6 @@ class CyclicLR(LRScheduler):
             group["betas"] = (momentum, *group["betas"][1:])
         else:
             group["momentum"] = momentum
-
-    _not_saved = (*LRScheduler._not_saved, "_scale_fn_custom")
 
     def state_dict(self) -> dict[str, Any]:
         state = super().state_dict()

@@ -10,7 +10,7 @@ import math
 from typing import Any
 
 from microopt.engine.value import Value
-from microopt.optim.lr_scheduler.base import (LRScheduler, _check_non_negative_int,
+from microopt.optim.lr_scheduler.base import (LRScheduler, _check_lrs, _check_non_negative_int,
                                               _check_optimizer, _per_group)
 from microopt.optim.optimizer import Optimizer
 
@@ -39,7 +39,7 @@ class ReduceLROnPlateau(LRScheduler):
         bad epochs  0    0    1    2→0  1    0    1    2→0
         lr after    1.0  1.0  1.0  0.5  0.5  0.5  0.5  0.25
 
-    A metric that never beats the threshold counts as bad, so a NaN loss counts as bad too.
+    A metric that does not beat the best counts as bad, and so does a NaN loss.
     The epoch counter ``last_epoch`` starts at 0 and there is no initial step: the lr right
     after construction is the optimizer's own.
     """
@@ -55,7 +55,7 @@ class ReduceLROnPlateau(LRScheduler):
         self.optimizer = _check_optimizer(optimizer)
         # A scalar min_lr also covers groups added later; a list is fixed to the groups now.
         self.default_min_lr = None if isinstance(min_lr, (list, tuple)) else min_lr
-        self.min_lrs = _per_group("min_lr", min_lr, optimizer)
+        self.min_lrs = _check_lrs("min_lr", _per_group("min_lr", min_lr, optimizer))
         self.patience = _check_non_negative_int("patience", patience)
         self.cooldown = _check_non_negative_int("cooldown", cooldown)
         for name, value in (("threshold", threshold), ("eps", eps)):
@@ -99,7 +99,14 @@ class ReduceLROnPlateau(LRScheduler):
 
     def step(self, metrics: float | Value) -> None:  # type: ignore[override]
         """One epoch: compare ``metrics`` (a number or a Value) with the best so far."""
-        current = float(metrics.data if isinstance(metrics, Value) else metrics)
+        metric = metrics.data if isinstance(metrics, Value) else metrics
+        # numbers, and objects that convert like a 0-d tensor, but never a bool or a string
+        if isinstance(metric, bool) or not hasattr(type(metric), "__float__"):
+            raise TypeError(
+                f"ReduceLROnPlateau.step needs the metric it watches, a number such as the "
+                f"validation loss: got {type(metric).__name__}: {metric!r}."
+            )
+        current = float(metric)
         self.last_epoch += 1
 
         if self.is_better(current, self.best):

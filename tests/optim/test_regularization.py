@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+import microopt.optim as optim
 from microopt import Value
 from microopt.optim import SGD, Adam, AdamW, l1_penalty, l2_penalty
 from tests.fixtures.generate_optim_fixtures import PROBLEMS
@@ -91,11 +92,16 @@ def test_sgd_coupled_and_decoupled_decay_coincide():
     assert w_coupled.data == pytest.approx(w_decoupled.data, rel=1e-14)
 
 
+@pytest.mark.parametrize("name", ["Adagrad", "RMSprop", "Adadelta", "Adam", "Adamax", "NAdam", "RAdam"])
+def test_every_coupled_weight_decay_is_the_l2_penalty(name):
+    make = getattr(optim, name)
+    with_penalty = run(lambda ps: make(ps, lr=0.01), LAMBDA)
+    assert with_penalty == run(lambda ps: make(ps, lr=0.01, weight_decay=LAMBDA))  # bit for bit
+
+
 def test_adam_l2_penalty_is_adams_weight_decay_but_not_adamws():
     with_penalty = run(lambda ps: Adam(ps, lr=0.01), LAMBDA)
-    coupled = run(lambda ps: Adam(ps, lr=0.01, weight_decay=LAMBDA))
     decoupled = run(lambda ps: AdamW(ps, lr=0.01, weight_decay=LAMBDA))
-    assert with_penalty == coupled  # bit for bit, as for SGD
     # AdamW shrinks θ by (1 - γλ) outside the adaptive step: a different trajectory, not a
     # rounding difference
     assert max_difference(with_penalty, decoupled) > 1e-4

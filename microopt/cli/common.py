@@ -238,6 +238,31 @@ def race_with_progress(factories: dict, problem: Problem, *, steps: int, thresho
     return RaceResult(runs, problem.name, steps, threshold_used, problem.function)
 
 
+def decision_boundaries(problem: Problem, race, models: dict):
+    """One decision-boundary plot per trained model, two per row, titled with its test accuracy."""
+    import matplotlib.pyplot as plt
+
+    from microopt.viz.plots import plot_decision_boundary
+
+    X, y = problem.train[0] + problem.test[0], problem.train[1] + problem.test[1]
+    columns = min(2, len(models))
+    rows = math.ceil(len(models) / columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(5.2 * columns, 4.2 * rows), squeeze=False)
+    for ax, (name, model) in zip(axes.flat, models.items()):
+        run = race[name]
+        if run.diverged:  # its weights are no longer finite numbers: nothing to draw
+            ax.text(0.5, 0.5, f"{name}\ndiverged at step {run.diverged_at}", ha="center", va="center",
+                    transform=ax.transAxes)
+            ax.set_axis_off()
+            continue
+        plot_decision_boundary(model, X, y, ax=ax, resolution=50,
+                               title=f"{name}: test accuracy {run.test_accuracy:.0%}")
+    for ax in list(axes.flat)[len(models):]:
+        ax.set_visible(False)
+    figure.tight_layout()
+    return figure
+
+
 def save_figure(fig, path: pathlib.Path, written: list[pathlib.Path]) -> None:
     """Write a matplotlib figure, close it (a CLI run makes many), and remember the file."""
     import matplotlib.pyplot as plt

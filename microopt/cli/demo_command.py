@@ -14,7 +14,6 @@ Everything printed and drawn comes from the runs themselves, including the summa
 from __future__ import annotations
 
 import argparse
-import math
 import pathlib
 
 from microopt.cli import common
@@ -144,23 +143,9 @@ def draw_rosenbrock(sweeps: dict, race, out: pathlib.Path, written: list) -> Non
 
 
 def draw_moons(problem: common.Problem, race, models: dict, out: pathlib.Path, written: list) -> None:
-    import matplotlib.pyplot as plt
-
-    from microopt.viz.plots import plot_decision_boundary
-
     common.save_figure(race.plot(title="moons: minibatch loss per step"), out / "moons-losses.png", written)
-    X, y = problem.train[0] + problem.test[0], problem.train[1] + problem.test[1]
-    columns = 2
-    rows = math.ceil(len(models) / columns)
-    figure, axes = plt.subplots(rows, columns, figsize=(5.2 * columns, 4.2 * rows), squeeze=False)
-    for ax, (name, model) in zip(axes.flat, models.items()):
-        accuracy = race[name].test_accuracy
-        plot_decision_boundary(model, X, y, ax=ax, resolution=50,
-                               title=f"{name}: test accuracy {accuracy:.0%}" if accuracy is not None else name)
-    for ax in list(axes.flat)[len(models):]:
-        ax.set_visible(False)
-    figure.tight_layout()
-    common.save_figure(figure, out / "moons-decision-boundaries.png", written)
+    common.save_figure(common.decision_boundaries(problem, race, models), out / "moons-decision-boundaries.png",
+                       written)
 
 
 def draw_neuron(problem: common.Problem, out: pathlib.Path, written: list) -> None:

@@ -22,7 +22,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "race", help="race optimizers on a 2-D function or a dataset, print a table, draw the runs",
         description="Run several optimizers on the same problem, from the same start, for the same "
                     "number of steps; print final loss, steps to reach a threshold and (datasets) test "
-                    "accuracy; write the loss curves and, for 2-D functions, the trajectories.",
+                    "accuracy; write the loss curves and the trajectories (2-D functions) or decision "
+                    "boundaries (datasets).",
         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     common.add_problem_arguments(parser, default="rosenbrock")
     parser.add_argument("--optimizers", action="append", metavar="NAMES",
@@ -45,9 +46,10 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     problem = common.problem_or_error(parser, args, name)
     if args.start is not None and problem.function is None:
         parser.error(f"--start is for 2-D functions; {name} is a dataset")
+    models: dict = {}
     result = common.race_with_progress(common.factories(choices), problem, steps=args.steps, threshold=args.threshold,
                                        batch_size=args.batch_size, start=args.start, seed=args.seed,
-                                       show_progress=not args.no_progress)
+                                       show_progress=not args.no_progress, models=models)
     print(problem.description)
     print(race_table(result, choices))
     for run_ in result:
@@ -60,6 +62,9 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     common.save_figure(result.plot(title=f"{name}: loss per step"), args.out / f"race-{name}-losses.png", written)
     if problem.function is not None:
         common.save_figure(result.plot_contour(), args.out / f"race-{name}-trajectories.png", written)
+    else:
+        common.save_figure(common.decision_boundaries(problem, result, models),
+                           args.out / f"race-{name}-decision-boundaries.png", written)
     common.print_files(args.out, written)
     return 0
 

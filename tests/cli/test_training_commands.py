@@ -66,6 +66,14 @@ def test_race_on_moons_shows_test_accuracy(tmp_path, capsys):
         assert float(cells[4]) == pytest.approx(expected[name].test_accuracy, abs=1e-4)
 
 
+def test_race_on_a_dataset_draws_decision_boundaries_even_with_a_diverged_run(tmp_path, capsys):
+    assert main(["race", "--problem", "moons", "--samples", "20", "--hidden", "3", "--optimizers", "sgd:1e4,adam",
+                 "--steps", "4", "--out", str(tmp_path), "--no-progress"]) == 0
+    assert row(capsys.readouterr().out, "sgd")[-3:] == ["at", "step", "1"]
+    assert_png(tmp_path / "race-moons-losses.png")
+    assert_png(tmp_path / "race-moons-decision-boundaries.png")
+
+
 def test_race_progress_bar_goes_to_stderr(capsys):
     assert main(["race", "--problem", "quadratic", "--optimizers", "gd", "--steps", "5", "--no-plots"]) == 0
     captured = capsys.readouterr()

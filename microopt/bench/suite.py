@@ -27,7 +27,7 @@ from microopt.bench.memory import bytes_per_node
 from microopt.bench.optim_step import step_costs
 from microopt.bench.timing import gc_activity, interleaved, summary
 
-FULL = {"points": 100, "steps": 3, "repeat": 5, "links": 100_000, "chain_repeat": 3,
+FULL = {"points": 100, "steps": 3, "repeat": 7, "links": 100_000, "chain_repeat": 3,
         "optim_sizes": (105, 1051, 10095)}
 QUICK = {"points": 10, "steps": 1, "repeat": 1, "links": 1_000, "chain_repeat": 1,
          "optim_sizes": (105, 1051)}

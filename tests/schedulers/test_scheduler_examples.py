@@ -251,3 +251,12 @@ def test_reachable_as_optim_attribute():
     import microopt.optim
 
     assert microopt.optim.lr_scheduler.StepLR is StepLR
+
+
+def test_package_docstring_example_runs():
+    import doctest
+
+    import microopt.optim.lr_scheduler as package
+
+    result = doctest.testmod(package)
+    assert result.attempted > 0 and result.failed == 0

@@ -1,13 +1,19 @@
 """Learning-rate schedules, with torch.optim.lr_scheduler's names, signatures and numbers.
 
-A scheduler changes ``group["lr"]`` of an optimizer's param groups as training goes on::
+A scheduler changes ``group["lr"]`` of an optimizer's param groups as training goes on:
 
-    optimizer = SGD(model.parameters(), lr=0.1)
-    scheduler = StepLR(optimizer, step_size=30, gamma=0.1)
-    for epoch in range(100):
-        ...                       # forward, backward
-        optimizer.step()          # uses the lr of this epoch
-        scheduler.step()          # then moves to the next epoch's lr
+>>> from microopt import Value
+>>> from microopt.optim import SGD
+>>> from microopt.optim.lr_scheduler import StepLR
+>>> optimizer = SGD([Value(1.0)], lr=0.1)
+>>> scheduler = StepLR(optimizer, step_size=2, gamma=0.5)
+>>> lrs = []
+>>> for epoch in range(5):
+...     lrs.append(optimizer.param_groups[0]["lr"])
+...     optimizer.step()      # (after backward) uses the lr of this epoch
+...     scheduler.step()      # then moves on to the next epoch's lr
+>>> lrs
+[0.1, 0.1, 0.05, 0.05, 0.025]
 
 ===========================  ==============================================  ==========
 scheduler                    lr at epoch e                                   module

@@ -43,9 +43,9 @@ class CosineAnnealingLR(LRScheduler):
     def get_lr(self) -> list[float]:
         e, T, eta_min = self.last_epoch, self.T_max, self.eta_min
         groups = self.optimizer.param_groups
-        if self._is_initial:
+        if self._is_initial:  # epoch 0 is base_lr; a resumed run already holds its lr
             return [group["lr"] for group in groups]
-        if (e - 1 - T) % (2 * T) == 0:
+        if (e - 1 - T) % (2 * T) == 0:  # just past the bottom: the ratio would be 0/0
             return [group["lr"] + (eta_max - eta_min) * (1 - math.cos(math.pi / T)) / 2
                     for eta_max, group in zip(self.base_lrs, groups, strict=True)]
         return [(1 + math.cos(math.pi * e / T)) / (1 + math.cos(math.pi * (e - 1) / T))

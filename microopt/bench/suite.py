@@ -93,7 +93,7 @@ def run(quick: bool = False, repeat: int | None = None, log=lambda message: None
     rows = [
         _row("a,c", "demo step, same model code (builtin sum)", "s", demo_step,
              [_speedup("micrograd", demo_step, 6.0), _speedup("torch", demo_step, 8.0)]),
-        _row("a'", "  the same, with torch's objects left to the GC", "s", unfrozen,
+        _row("a'", "  the same, without gc.freeze (the GC rescans all modules)", "s", unfrozen,
              [_speedup("torch", unfrozen, None)]),
         _row("b", "demo step, microopt.nn.MLP + microopt.sum", "s", own_vs_micrograd,
              [_speedup("micrograd", own_vs_micrograd, 20.0)]),

@@ -135,7 +135,10 @@ class Value:
             )
         if a == 0.0 and k < 0.0:
             raise ZeroDivisionError(f"power: 0.0 ** {k!r} divides by zero (base is {self!r}).")
-        return Value(a ** k, "", f"**{k:g}", self, _power_slope(a, k))  # d(a^k)/da = k a^(k-1)
+        try:
+            return Value(a ** k, "", f"**{k:g}", self, _power_slope(a, k))  # d(a^k)/da = k a^(k-1)
+        except OverflowError:
+            raise _power_overflow(a, k) from None
 
     def __rpow__(self, base: Number) -> Value:
         return _power(Value(_to_float(base, "**")), self)
@@ -331,10 +334,22 @@ def _power(base: Value, exponent: Value) -> Value:
         )
     if a == 0.0 and b < 0.0:
         raise ZeroDivisionError(f"power: 0.0 ** {b!r} divides by zero.")
-    result = a ** b
+    try:
+        result = a ** b
+        slope = _power_slope(a, b)
+    except OverflowError:
+        raise _power_overflow(a, b) from None
     # d(a^b)/da = b a^(b-1); d(a^b)/db = a^b log a, taken as 0 at a = 0 (as PyTorch does)
     db = result * math.log(a) if a > 0.0 else 0.0
-    return Value(result, "", "**", base, _power_slope(a, b), exponent, db)
+    return Value(result, "", "**", base, slope, exponent, db)
+
+
+def _power_overflow(a: float, k: float) -> OverflowError:
+    """Python's bare "(34, 'Numerical result out of range')", rewritten to name a ** k."""
+    return OverflowError(
+        f"power overflows: {a!r} ** {k!r} is larger than the largest float (about 1.8e308). "
+        "Scale the base down, or use a smaller exponent."
+    )
 
 
 def _power_slope(a: float, k: float) -> float:

@@ -189,3 +189,13 @@ def test_repr_reads_well():
     assert repr(Value(2.0, label="x")) == "Value(data=2, grad=0, label='x')"
     out = Value(2.0) * Value(3.0)
     assert repr(out) == "Value(data=6, grad=0, op='*')"
+
+
+def test_power_overflow_names_base_and_exponent():
+    # Python's own message is "(34, 'Numerical result out of range')": it names neither number
+    with pytest.raises(OverflowError, match=r"10\.0 \*\* 400\.0"):
+        Value(10.0) ** 400
+    with pytest.raises(OverflowError, match=r"10\.0 \*\* 400\.0"):
+        Value(10.0) ** Value(400.0)
+    with pytest.raises(OverflowError, match=r"10\.0 \*\* 400\.0"):
+        10 ** Value(400.0)

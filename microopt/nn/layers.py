@@ -35,6 +35,9 @@ class Neuron(Module):
         self.activation = _check_activation(activation)
 
     def forward(self, x: Sequence[Value | float]) -> Value:
+        if not hasattr(x, "__len__"):
+            raise TypeError(f"Neuron expects a list of {len(self.w)} inputs (numbers or Values), "
+                            f"got {type(x).__name__}: {x!r}. Wrap a single input in a list: [x].")
         if len(x) != len(self.w):
             raise ValueError(f"Neuron expects {len(self.w)} inputs, got {len(x)}: {list(x)!r}.")
         out = value_sum([*(wi * xi for wi, xi in zip(self.w, x)), self.b])

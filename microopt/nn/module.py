@@ -54,7 +54,7 @@ class Module:
                 f"{'...' if len(unexpected) > 5 else ''}. Was it saved from a model of another shape?"
             )
         for name, value in state.items():
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
                 raise ValueError(f"state_dict entry {name!r} must be a finite number, got {value!r}.")
         for name, p in params.items():
             p.data = float(state[name])

@@ -99,6 +99,10 @@ def test_load_state_dict_names_what_does_not_fit():
         model.load_state_dict(bad)
     with pytest.raises(TypeError, match="dict"):
         model.load_state_dict([1.0, 2.0])
+    for not_finite in (float("inf"), float("nan")):
+        bad["layers.0.neurons.0.b"] = not_finite
+        with pytest.raises(ValueError, match="layers.0.neurons.0.b.*finite"):
+            model.load_state_dict(bad)
 
 
 def test_custom_module_discovers_its_parameters():
@@ -129,6 +133,8 @@ def test_shared_parameter_is_listed_once():
 def test_bad_construction_and_inputs():
     with pytest.raises(ValueError, match="expects 2 inputs, got 3"):
         MLP(2, [3, 1])([1.0, 2.0, 3.0])
+    with pytest.raises(TypeError, match=r"list of 2 inputs .*got float: 5\.0"):
+        MLP(2, [3, 1])(5.0)
     with pytest.raises(ValueError, match="Unknown activation 'relux'"):
         MLP(2, [3, 1], activation="relux")
     with pytest.raises(TypeError, match=r"MLP\(2, \[3\]\)"):

@@ -245,6 +245,12 @@ class Optimizer:
                 raise ValueError(
                     f"loaded state dict entry {key!r} must be a dict of buffers, got {buffers!r}."
                 )
+            for name, value in buffers.items():
+                if isinstance(value, bool) or not isinstance(value, Real):
+                    raise ValueError(
+                        f"loaded state dict entry {key!r} has buffer {name!r} = {value!r}, which is "
+                        "not a number. Pass the output of optimizer.state_dict()."
+                    )
             state[param_of[index]] = dict(buffers)
 
         groups = []

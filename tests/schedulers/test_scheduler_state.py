@@ -117,6 +117,19 @@ def test_cyclic_scale_fn_object_state_is_saved():
     assert plain.state_dict()["_scale_fn_custom"] is None  # a function is code, not data
 
 
+def test_load_state_dict_refuses_entries_of_the_wrong_kind():
+    # A hand-edited or damaged state must fail on load, not later inside step().
+    state = StepLR(SGD([Value(1.0)], lr=0.1), step_size=2).state_dict()
+    scheduler = StepLR(SGD([Value(1.0)], lr=0.1), step_size=2)
+    before = scheduler.state_dict()
+    for key, bad in (("last_epoch", "3"), ("base_lrs", 0.1), ("gamma", [0.1])):
+        with pytest.raises(ValueError, match=f"entry '{key}' is .*keeps a (number|list) there"):
+            scheduler.load_state_dict({**state, key: bad})
+        assert scheduler.state_dict() == before
+    scheduler.load_state_dict(json.loads(json.dumps(state)))  # JSON's lists for tuples are fine
+    assert scheduler.state_dict() == state
+
+
 def test_load_state_dict_refuses_another_kind_of_scheduler():
     opt = SGD([Value(1.0)], lr=0.1)
     step_state = StepLR(opt, step_size=2).state_dict()

@@ -150,10 +150,28 @@ class LRScheduler:
                 f"state_dict has keys {unknown} that {type(self).__name__} does not use. "
                 "Was it saved from another kind of scheduler?"
             )
+        for key, value in state_dict.items():
+            current = self.__dict__[key]
+            if None not in (current, value) and _kind(value) != _kind(current):
+                raise ValueError(
+                    f"state_dict entry {key!r} is {value!r}, but {type(self).__name__} keeps a "
+                    f"{_kind(current)} there ({current!r}). Pass the output of state_dict()."
+                )
         self.__dict__.update(copy.deepcopy(state_dict))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(last_epoch={self.last_epoch}, lr={self._last_lr})"
+
+
+def _kind(value: Any) -> str:
+    """The JSON kind of a saved attribute (a tuple comes back from JSON as a list)."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, (list, tuple)):
+        return "list"
+    return type(value).__name__
 
 
 # ---------------------------------------------------------------------- argument checks

@@ -69,6 +69,8 @@ def save_checkpoint(path: str | os.PathLike, *, model=None, optimizer=None, sche
 def _write_atomically(path: str, text: str) -> None:
     """Write to a temporary file beside ``path``, fsync it, then rename it over ``path``."""
     directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise CheckpointError(f"Cannot save checkpoint {path!r}: the folder {directory!r} does not exist. Create it first.")
     fd, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as file:
@@ -140,6 +142,8 @@ def _read(path: str) -> dict:
             text = file.read()
     except FileNotFoundError:
         raise CheckpointError(f"No checkpoint at {path!r}: the file does not exist.") from None
+    except IsADirectoryError:
+        raise CheckpointError(f"No checkpoint at {path!r}: it is a folder; give the checkpoint file inside it.") from None
     except UnicodeDecodeError:
         raise CheckpointError(
             f"{path!r} is not a microopt checkpoint: it is not UTF-8 text (a binary file, a pickle?)."

@@ -159,6 +159,15 @@ def test_a_pickle_is_refused_never_loaded(tmp_path):
 def test_a_missing_file_is_named(tmp_path):
     with pytest.raises(CheckpointError, match=r"No checkpoint at '.*nowhere.json': the file does not exist"):
         load_checkpoint(tmp_path / "nowhere.json")
+    with pytest.raises(CheckpointError, match=r"No checkpoint at '.*': it is a folder"):
+        load_checkpoint(tmp_path)
+
+
+def test_saving_into_a_missing_folder_names_the_folder(tmp_path):
+    # not os.replace's FileNotFoundError about a temporary file the user never named
+    with pytest.raises(CheckpointError, match=r"the folder '.*nowhere' does not exist"):
+        save_checkpoint(tmp_path / "nowhere" / "run.json", extra=1)
+    assert not (tmp_path / "nowhere").exists()
 
 
 @pytest.mark.parametrize("target, message", [

@@ -80,7 +80,8 @@ def torch_engine() -> Engine:
                   zero_grad, sgd_step)
 
 
-def load_engines(names: tuple[str, ...] = ("microopt", "micrograd", "torch")) -> tuple[dict[str, Engine], list[str]]:
+def load_engines(names: tuple[str, ...] = ("microopt", "micrograd", "torch"),
+                 ) -> tuple[dict[str, Engine], list[str]]:
     """The engines that are installed, by name, and a note for each one that is not."""
     makers = {"microopt": microopt_engine, "micrograd": micrograd_engine, "torch": torch_engine}
     install = {"micrograd": "pip install micrograd==0.1.0 (or microopt[bench])",

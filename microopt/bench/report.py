@@ -39,54 +39,57 @@ def _check(check: dict) -> tuple[str, str, str]:
 
 def format_table(result: dict[str, Any]) -> str:
     """The measured figures as aligned text: one line per check, engines side by side."""
-    header = ("", "workload", *ENGINES, "ratio", "target", "result")
-    lines: list[tuple[str, ...]] = [header]
+    lines: list[tuple[str, ...]] = [("", "workload", *ENGINES, "ratio", "target", "result")]
     for row in result["rows"]:
         figures = tuple(_figure(row["results"][name], row["unit"]) for name in ENGINES)
         checks = [_check(c) for c in row["checks"]] or [("", "", "")]
         lines.append((row["id"], row["workload"], *figures, *checks[0]))
         lines += [("", "", "", "", "", *more) for more in checks[1:]]
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    text = ["  ".join(cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(line, widths)))
-            .rstrip() for line in lines]
-    text.insert(1, "-" * len(text[0]))
 
-    out = [f"microopt {result['microopt']} on Python {result['python']}  "
-           f"({', '.join(f'{k} {v}' for k, v in result['versions'].items())})"
-           f"{'  [--quick: small workloads, one sample: the figures are not representative]' if result['quick'] else ''}",
-           ""]
-    out += text
-    out += ["", "Times are best-of-N per training step (or per chain), contenders interleaved; "
-                "ratio = other's time / microopt's time."]
+    versions = ", ".join(f"{name} {version}" for name, version in result["versions"].items())
+    quick = "  [--quick: small workloads, one sample: not representative]" if result["quick"] else ""
     losses = ", ".join(f"{name} {loss:.12g}" for name, loss in result["initial_loss"].items())
-    out.append(f"Same workload: initial demo loss {losses} "
-               f"({'equal' if result['same_loss'] else 'NOT EQUAL'}).")
-    out.append("Garbage collector during one demo step (collections run, objects only it could free):")
-    out.append("  " + "; ".join(f"{name} {g['collections']} / {g['objects_freed_by_gc']:,}"
-                                for name, g in result["gc_per_step"].items()))
-    out.append("  micrograd's closures make reference cycles that only the collector can free; microopt's "
-               "nodes have none.")
-    out.append(f"  The {result['frozen_objects']:,} objects alive before timing (modules, models) were frozen "
-               "(gc.freeze) for all contenders; row a' shows microopt without that.")
-    out += ["", _optimizer_table(result["optimizers"])]
+    collector = "; ".join(f"{name} {g['collections']} / {g['objects_freed_by_gc']:,}"
+                          for name, g in result["gc_per_step"].items())
+    out = [f"microopt {result['microopt']} on Python {result['python']}  ({versions}){quick}", ""]
+    out += _aligned(lines, left=2)
+    out += [
+        "",
+        "Times are best-of-N per training step (or per chain), contenders interleaved; "
+        "ratio = other's time / microopt's time.",
+        f"Same workload: initial demo loss {losses} ({'equal' if result['same_loss'] else 'NOT EQUAL'}).",
+        "Garbage collector during one demo step (collections run / objects only it could free):",
+        f"  {collector}",
+        "  micrograd's closures make reference cycles that only the collector can free; "
+        "microopt's nodes have none.",
+        f"  The {result['frozen_objects']:,} objects alive before timing (modules, models) were frozen "
+        "(gc.freeze) for all contenders; row a' shows microopt without that.",
+        "",
+        *_optimizer_table(result["optimizers"]),
+    ]
     out += [f"Note: {note}" for note in result["skipped"]]
     return "\n".join(out)
 
 
-def _optimizer_table(optimizers: dict[str, Any]) -> str:
-    header = ("optimizer", "parameters", "step", "ns/parameter", "backward (1 example)", "step/backward")
-    lines = [header] + [
-        (r["optimizer"], f"{r['parameters']:,}", _figure(r["step_seconds"], "s"), f"{r['ns_per_parameter']:.0f}",
-         _figure(r["backward_seconds"], "s"), f"{r['step_over_backward']:.2f}")
-        for r in optimizers["rows"]
-    ]
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    text = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(line, widths)))
+def _optimizer_table(optimizers: dict[str, Any]) -> list[str]:
+    lines = [("optimizer", "parameters", "step", "ns/parameter", "backward (1 example)", "step/backward")]
+    lines += [(r["optimizer"], f"{r['parameters']:,}", _figure(r["step_seconds"], "s"),
+               f"{r['ns_per_parameter']:.0f}", _figure(r["backward_seconds"], "s"),
+               f"{r['step_over_backward']:.2f}")
+              for r in optimizers["rows"]]
+    overhead = [f"{label}: {_figure(seconds, 's')} per step() of one parameter (the fixed cost of a call)"
+                for label, seconds in optimizers["one_parameter_seconds"].items()]
+    return ["Optimizer step cost (microopt.optim)", *_aligned(lines, left=1), *overhead]
+
+
+def _aligned(lines: list[tuple[str, ...]], left: int) -> list[str]:
+    """Columns padded to a common width (the first ``left`` flush left, numbers flush right), a rule
+    under the header."""
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
+    text = ["  ".join(cell.ljust(width) if i < left else cell.rjust(width)
+                      for i, (cell, width) in enumerate(zip(line, widths))).rstrip()
             for line in lines]
-    text.insert(1, "-" * len(text[0]))
-    for label, seconds in optimizers["one_parameter_seconds"].items():
-        text.append(f"{label}: {_figure(seconds, 's')} per step() of a single parameter (the fixed cost of a call)")
-    return "Optimizer step cost (microopt.optim)\n" + "\n".join(text)
+    return [text[0], "-" * max(map(len, text)), *text[1:]]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -96,7 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Time microopt against micrograd and PyTorch on micrograd's demo, a deep chain, "
                     "memory per node, and optimizer steps. Prints ratios and PASS/MISS per target.")
     parser.add_argument("--quick", action="store_true", help="a small, fast run (seconds, not minutes)")
-    parser.add_argument("--repeat", type=_positive, metavar="N", help="samples per measurement (best is kept)")
+    parser.add_argument("--repeat", type=_positive, metavar="N",
+                        help="samples per measurement (the best is kept)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
     args = parser.parse_args(argv)
     result = run(quick=args.quick, repeat=args.repeat, log=lambda message: print(message, file=sys.stderr))

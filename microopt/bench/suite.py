@@ -100,7 +100,8 @@ def run(quick: bool = False, repeat: int | None = None, log=lambda message: None
         _row("d", f"deep chain, {nodes:,} nodes, forward + backward", "s", chain_stats,
              [_speedup("micrograd", chain_stats, None), _speedup("torch", chain_stats, None)]),
         _row("e", f"bytes per node, demo graph (same code, {memory['microopt']['nodes']:,} nodes)", "B",
-             _bytes(memory, "microopt", "micrograd"), [_at_most(memory["microopt"]["bytes_per_node"], 120.0)]),
+             _bytes(memory, "microopt", "micrograd"),
+             [_at_most(memory["microopt"]["bytes_per_node"], 120.0)]),
         _row("e", f"bytes per node, demo graph (microopt.nn, {memory[OWN]['nodes']:,} nodes)", "B",
              {"microopt": _bytes(memory, OWN)[OWN]}, []),
     ]
@@ -136,7 +137,8 @@ def _row(tag: str, workload: str, unit: str, results: dict, checks: list[dict]) 
     figures = {name: results.get(name) for name in ("microopt", "micrograd", "torch")}
     return {"id": tag, "workload": workload, "unit": unit,
             "results": {name: (r["best"] if isinstance(r, dict) else r) for name, r in figures.items()},
-            "medians": {name: r["median"] for name, r in figures.items() if isinstance(r, dict) and "median" in r},
+            "medians": {name: r["median"] for name, r in figures.items()
+                        if isinstance(r, dict) and "median" in r},
             "checks": checks}
 
 

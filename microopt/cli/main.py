@@ -46,3 +46,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except OSError as error:  # e.g. an --out folder that cannot be created or written
+        print(f"microopt: error: {error}", file=sys.stderr)
+        return 1

@@ -66,3 +66,12 @@ def test_the_command_line_loads_no_plotting_library_until_a_subcommand_needs_one
             "print(sorted(m for m in ('matplotlib', 'graphviz', 'tqdm', 'numpy') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_an_output_that_cannot_be_written_is_a_one_line_error(tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    assert main(["graph", "x * 2", "--var", "x=1", "--out", str(blocker / "graph.dot")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("microopt: error: ") and "a-file" in err
+    assert len(err.strip().splitlines()) == 1  # no traceback

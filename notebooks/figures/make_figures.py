@@ -13,6 +13,8 @@ from __future__ import annotations
 import pathlib
 
 from microopt import Value
+from microopt.functions import Rosenbrock
+from microopt.train import log_space, lr_sweep, preset, race
 from microopt.viz import save_graph
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -37,5 +39,19 @@ def neuron_graph(path: pathlib.Path) -> pathlib.Path:
     return save_graph(out, path, parameters=[w1, w2, b])
 
 
+def rosenbrock_race(path: pathlib.Path) -> pathlib.Path:
+    """GD, momentum, RMSprop and Adam for 1000 steps from (-1.2, 1), each at the best of 13 rates."""
+    rosenbrock = Rosenbrock()
+    names = ["gd", "momentum", "rmsprop", "adam"]
+    rates = log_space(1e-4, 1.0, per_decade=3)
+    best = {name: lr_sweep(rosenbrock, name, lrs=rates, steps=1000).best_lr for name in names}
+    # plain preset names, so each optimizer keeps its color from microopt.viz.style
+    result = race({name: preset(name, lr=best[name]) for name in names}, rosenbrock, steps=1000)
+    figure = result.plot_contour(title="Rosenbrock: 1000 steps, each at its best lr")
+    figure.savefig(path, dpi=100, bbox_inches="tight")  # 100 dpi keeps the file under 200 KB
+    return path
+
+
 if __name__ == "__main__":
     print(neuron_graph(HERE / "graph.png"))
+    print(rosenbrock_race(HERE / "trajectories.png"))

@@ -13,7 +13,7 @@ from microopt.engine import GradcheckError, Value, gradcheck, numerical_grad, su
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("nn", "optim", "data", "functions", "train", "viz", "teach", "exercises", "cli")
+_SUBMODULES = ("nn", "optim", "data", "functions", "train", "viz", "teach", "exercises", "cli", "bench")
 
 __all__ = ["Value", "sum", "gradcheck", "numerical_grad", "GradcheckError", *_SUBMODULES]
 

@@ -70,6 +70,12 @@ def fit(model, optimizer, train_data: tuple[Sequence, Sequence], *, epochs: int 
     epochs, steps = _check_length(epochs, steps)
     batch_size = len(X) if batch_size is None else _check_positive_int("batch_size", batch_size)
     batches = Minibatches(X, y, min(batch_size, len(X)), shuffle=shuffle and batch_size < len(X), seed=seed)
+    if not all(hasattr(optimizer, name) for name in ("zero_grad", "step", "param_groups")):
+        raise TypeError(f"fit needs an optimizer, e.g. SGD(model.parameters(), lr=0.1), "
+                        f"got {type(optimizer).__name__}: {optimizer!r}.")
+    if scheduler is not None and not callable(getattr(scheduler, "step", None)):
+        raise TypeError(f"fit needs a scheduler from microopt.optim.lr_scheduler (or None), e.g. "
+                        f"StepLR(optimizer, step_size=10), got {type(scheduler).__name__}: {scheduler!r}.")
     if scheduler_interval not in ("step", "epoch"):
         raise ValueError(f"Invalid scheduler_interval: {scheduler_interval!r} (must be 'step' or 'epoch').")
     for name, strength in (("l1", l1), ("l2", l2)):

@@ -274,6 +274,16 @@ def test_bad_arguments_are_refused_with_the_offending_value(moons, kwargs, messa
         fit(model, SGD(model.parameters(), lr=0.1), moons, progress=False, **kwargs)
 
 
+def test_an_optimizer_or_scheduler_of_the_wrong_kind_is_refused_before_any_step(moons):
+    model = small_model()
+    before = model.state_dict()
+    with pytest.raises(TypeError, match=r"fit needs an optimizer, .*got str: 'adam'"):
+        fit(model, "adam", moons, epochs=1, progress=False)
+    with pytest.raises(TypeError, match=r"fit needs a scheduler .*got str: 'step'"):
+        fit(model, SGD(model.parameters(), lr=0.1), moons, epochs=1, scheduler="step", progress=False)
+    assert model.state_dict() == before  # refused up front: no step was taken
+
+
 @pytest.mark.parametrize("data, error, message", [
     ([[0.0, 1.0]], TypeError, r"train_data must be a pair \(X, y\)"),
     (([], []), ValueError, r"train_data is empty"),

@@ -1,0 +1,98 @@
+"""The lesson notebooks: committed clean, well formed, and in step with the library's API.
+
+Running them is ``pytest --nbmake notebooks/`` (about two minutes on two cores). These checks
+take a second and run with the rest of the tests:
+
+- each notebook is valid nbformat 4 with the ``python3`` kernel and is committed without
+  outputs or execution counts;
+- it opens with a markdown title and ends with an "Exercises" section, one hint per exercise;
+- every code cell is valid Python;
+- every name a notebook imports from microopt exists, so a rename in the library fails here
+  instead of in front of a student.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import pathlib
+import re
+
+import pytest
+
+nbformat = pytest.importorskip("nbformat")
+
+NOTEBOOKS = sorted((pathlib.Path(__file__).resolve().parents[2] / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+EXPECTED = [
+    "01_value_and_backprop.ipynb",
+    "02_gradient_descent_and_learning_rate.ipynb",
+    "03_momentum_rmsprop_adam.ipynb",
+    "04_training_an_mlp_on_moons.ipynb",
+    "05_overfitting_and_regularization.ipynb",
+    "06_learning_rate_schedules.ipynb",
+    "07_does_adam_converge_faster.ipynb",
+]
+
+
+def _read(path: pathlib.Path):
+    return nbformat.read(str(path), as_version=4)
+
+
+def _code_cells(path: pathlib.Path) -> list[str]:
+    return [cell.source for cell in _read(path).cells if cell.cell_type == "code"]
+
+
+def test_the_seven_lessons_are_there():
+    assert [p.name for p in NOTEBOOKS] == EXPECTED
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_valid_and_committed_without_outputs(path):
+    nb = _read(path)
+    nbformat.validate(nb)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            assert cell.outputs == [], f"{path.name} cell {i} has outputs: clear them before committing"
+            assert cell.execution_count is None, f"{path.name} cell {i} has an execution count"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_reads_like_a_lesson(path):
+    cells = _read(path).cells
+    assert cells[0].cell_type == "markdown" and cells[0].source.startswith("# "), "starts with a title"
+    assert cells[0].source.startswith(f"# {int(path.name[:2])}. "), "the title carries the lesson number"
+    exercises = [c for c in cells if c.cell_type == "markdown" and "## Exercises" in c.source]
+    assert len(exercises) == 1 and exercises[0] is cells[-1], "ends with one Exercises section"
+    items = re.findall(r"^\d+\. ", exercises[0].source.split("## Exercises", 1)[1], flags=re.MULTILINE)
+    hints = exercises[0].source.count("*Hint:*")
+    assert len(items) >= 3 and hints == len(items), f"{len(items)} exercises but {hints} hints"
+    # a lesson explains: at least a third of its cells are markdown
+    assert sum(c.cell_type == "markdown" for c in cells) >= len(cells) // 3
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_code_cells_are_valid_python(path):
+    for i, source in enumerate(_code_cells(path)):
+        try:
+            ast.parse(source)
+        except SyntaxError as error:
+            pytest.fail(f"{path.name}, code cell {i}: {error}")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_microopt_import_exists(path):
+    checked = 0
+    for source in _code_cells(path):
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "microopt":
+                module = importlib.import_module(node.module)
+                for alias in node.names:
+                    assert hasattr(module, alias.name), f"{path.name}: from {node.module} import {alias.name}"
+                    checked += 1
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name.split(".")[0] == "microopt":
+                        importlib.import_module(alias.name)
+                        checked += 1
+    assert checked > 0, f"{path.name} imports nothing from microopt"

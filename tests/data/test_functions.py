@@ -112,3 +112,11 @@ def test_registry():
 def test_bad_arguments(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_value_and_grad_is_the_value_and_the_gradient():
+    # Rosenbrock at (-1.2, 1): f = 24.2, df/dx = -2(1 - x) - 400x(y - x²) = -4.4 - 211.2 = -215.6,
+    # df/dy = 200(y - x²) = -88
+    value, (gx, gy) = Rosenbrock().value_and_grad(-1.2, 1.0)
+    assert value == pytest.approx(24.2, rel=1e-12)
+    assert (gx, gy) == pytest.approx((-215.6, -88.0), rel=1e-12)

@@ -30,7 +30,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "graph", help="draw the computation graph of an expression and print its gradients",
         description=DESCRIPTION, epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("expression", help='the expression, e.g. "tanh(x*w + b)"')
-    parser.add_argument("assignments", nargs="*", metavar="ASSIGNMENTS",
+    # default=[]: without it argparse lists ASSIGNMENTS as required when the expression is missing
+    parser.add_argument("assignments", nargs="*", default=[], metavar="ASSIGNMENTS",
                         help='variable values, e.g. "x=2, w=-0.5" (same as --var)')
     parser.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
                         help="the value of a variable; repeat for each, e.g. --var x=2 --var y=-3")

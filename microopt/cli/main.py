@@ -9,6 +9,7 @@ naming the problem and the valid choices, and exit status 2, as for any argparse
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from microopt.cli import (bench_command, demo_command, graph_command, race_command, sweep_command,
@@ -46,6 +47,18 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`microopt ... | head`): stop quietly
+        _silence_stdout()
+        return 1
     except OSError as error:  # e.g. an --out folder that cannot be created or written
         print(f"microopt: error: {error}", file=sys.stderr)
         return 1
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the flush at exit does not fail on the closed pipe again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real file descriptor (e.g. under pytest)
+        pass

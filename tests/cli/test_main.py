@@ -75,3 +75,22 @@ def test_an_output_that_cannot_be_written_is_a_one_line_error(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("microopt: error: ") and "a-file" in err
     assert len(err.strip().splitlines()) == 1  # no traceback
+
+
+def test_a_missing_expression_names_only_what_is_required(capsys):
+    # the variable assignments are optional (there is also --var): the error must not ask for them
+    assert main(["graph"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err == "microopt graph: error: the following arguments are required: expression"
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path):
+    # `microopt graph ... | head -1`: no traceback and no "error: Broken pipe" on stderr
+    process = subprocess.Popen([sys.executable, "-m", "microopt", "graph", "x * y", "x=1, y=2",
+                                "--out", str(tmp_path / "g.dot")],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process.stdout.close()  # before the command prints anything
+    err = process.stderr.read()
+    process.wait(timeout=60)
+    process.stderr.close()
+    assert "Traceback" not in err and "Broken pipe" not in err, err

@@ -76,6 +76,11 @@ def fit(model, optimizer, train_data: tuple[Sequence, Sequence], *, epochs: int 
     if scheduler is not None and not callable(getattr(scheduler, "step", None)):
         raise TypeError(f"fit needs a scheduler from microopt.optim.lr_scheduler (or None), e.g. "
                         f"StepLR(optimizer, step_size=10), got {type(scheduler).__name__}: {scheduler!r}.")
+    callbacks = list(callbacks)
+    for callback in callbacks:
+        if not callable(callback):
+            raise TypeError(f"fit: every callback must be a function of the epoch record (e.g. "
+                            f"EarlyStopping(patience=3)), got {type(callback).__name__}: {callback!r}.")
     if scheduler_interval not in ("step", "epoch"):
         raise ValueError(f"Invalid scheduler_interval: {scheduler_interval!r} (must be 'step' or 'epoch').")
     for name, strength in (("l1", l1), ("l2", l2)):

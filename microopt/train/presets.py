@@ -65,6 +65,11 @@ def resolve_optimizers(optimizers: Mapping[str, OptimizerFactory | str] | Sequen
     if isinstance(optimizers, str):
         optimizers = [optimizers]
     if not isinstance(optimizers, Mapping):
+        optimizers = list(optimizers)
+        repeated = sorted({name for name in optimizers if optimizers.count(name) > 1})
+        if repeated:  # a dict would keep one run per name and silently drop the others
+            raise ValueError(f"Optimizer {', '.join(map(repr, repeated))} is given twice; list each once, "
+                             "or give runs their own names: {'adam': 'adam', 'adam fast': lambda p: Adam(p, lr=0.1)}.")
         optimizers = {name: name for name in optimizers}
     if not optimizers:
         raise ValueError("No optimizers given; pass e.g. ['gd', 'adam'] or {'sgd': lambda p: SGD(p, lr=0.1)}.")

@@ -281,6 +281,8 @@ def test_an_optimizer_or_scheduler_of_the_wrong_kind_is_refused_before_any_step(
         fit(model, "adam", moons, epochs=1, progress=False)
     with pytest.raises(TypeError, match=r"fit needs a scheduler .*got str: 'step'"):
         fit(model, SGD(model.parameters(), lr=0.1), moons, epochs=1, scheduler="step", progress=False)
+    with pytest.raises(TypeError, match=r"every callback must be a function .*got int: 3"):
+        fit(model, SGD(model.parameters(), lr=0.1), moons, epochs=1, callbacks=[3], progress=False)
     assert model.state_dict() == before  # refused up front: no step was taken
 
 

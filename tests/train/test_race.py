@@ -147,6 +147,9 @@ def test_optimizers_must_be_factories_or_preset_names():
         race({"x": 3}, "quadratic", steps=1)
     with pytest.raises(ValueError, match="No optimizers given"):
         race([], "quadratic", steps=1)
+    # a list naming an optimizer twice would become a dict with one run for it
+    with pytest.raises(ValueError, match=r"Optimizer 'adam' is given twice"):
+        race(["adam", "gd", "adam"], "quadratic", steps=1)
 
 
 def test_plots_draw_the_curves_and_the_trajectories(moons):

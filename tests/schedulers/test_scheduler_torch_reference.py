@@ -143,3 +143,19 @@ def test_warm_restarts_fractional_epochs_match_torch_live(T_0, T_mult, increment
     case = {"optimizer": generator.sgd(0.1), "scheduler": scheduler, "steps": len(epochs),
             "step_args": epochs}
     assert_sequences_match(run_microopt(case)["lrs"], generator.run_torch(case)["lrs"], "lr")
+
+
+SCHEDULERS = sorted(name for name in lr_scheduler.__all__
+                    if isinstance(getattr(lr_scheduler, name), type) and name != "LRScheduler")
+
+
+@pytest.mark.parametrize("name", SCHEDULERS)
+def test_constructor_signature_and_defaults_match_torch_live(name):
+    # the same argument names, in the same order, with the same defaults
+    torch = pytest.importorskip("torch")
+    import inspect
+
+    def signature(cls):
+        return [(p.name, p.default) for p in inspect.signature(cls.__init__).parameters.values()]
+
+    assert signature(getattr(lr_scheduler, name)) == signature(getattr(torch.optim.lr_scheduler, name))

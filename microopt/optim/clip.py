@@ -33,7 +33,7 @@ def _as_list(params: Value | Iterable[Value], who: str) -> list[Value]:
     return params
 
 
-def clip_grad_norm_(params: Value | Iterable[Value], max_norm: float, norm_type: float = 2.0,
+def clip_grad_norm_(parameters: Value | Iterable[Value], max_norm: float, norm_type: float = 2.0,
                     error_if_nonfinite: bool = False) -> float:
     """Scale the gradients so their total ``norm_type``-norm is at most ``max_norm``.
 
@@ -47,7 +47,7 @@ def clip_grad_norm_(params: Value | Iterable[Value], max_norm: float, norm_type:
     >>> round(a.grad, 6), round(b.grad, 6)           # 3/5 and 4/5 of the way, times 1 - 2e-7
     (0.6, 0.8)
     """
-    params = _as_list(params, "clip_grad_norm_")
+    params = _as_list(parameters, "clip_grad_norm_")
     max_norm, norm_type = float(max_norm), float(norm_type)
     if not max_norm >= 0.0:
         raise ValueError(f"Invalid max_norm: {max_norm} (must be >= 0)")
@@ -80,7 +80,7 @@ def clip_grad_norm_(params: Value | Iterable[Value], max_norm: float, norm_type:
     return total_norm
 
 
-def clip_grad_value_(params: Value | Iterable[Value], clip_value: float) -> None:
+def clip_grad_value_(parameters: Value | Iterable[Value], clip_value: float) -> None:
     """Clamp every gradient to [-clip_value, clip_value].
 
     >>> w = Value(0.0)
@@ -89,7 +89,7 @@ def clip_grad_value_(params: Value | Iterable[Value], clip_value: float) -> None
     >>> w.grad
     -2.0
     """
-    params = _as_list(params, "clip_grad_value_")
+    params = _as_list(parameters, "clip_grad_value_")
     clip_value = float(clip_value)
     if not clip_value >= 0.0:
         raise ValueError(f"Invalid clip_value: {clip_value} (must be >= 0)")

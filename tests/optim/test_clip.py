@@ -64,6 +64,18 @@ def test_matches_torch_live():
         assert [p.grad for p in params] == run_torch_clip_value(grads, clip_value)
 
 
+def test_signatures_match_torch_live():
+    # the argument names too, so torch code calling clip_grad_norm_(parameters=..., max_norm=...) runs
+    torch = pytest.importorskip("torch")
+    import inspect
+
+    def names(f):  # foreach chooses torch's batched kernels: nothing to choose for scalar Values
+        return [(p.name, p.default) for p in inspect.signature(f).parameters.values() if p.name != "foreach"]
+
+    assert names(clip_grad_norm_) == names(torch.nn.utils.clip_grad_norm_)
+    assert names(clip_grad_value_) == names(torch.nn.utils.clip_grad_value_)
+
+
 def test_clip_grad_norm_by_hand():
     # |(6, 8)| = 10; max_norm 5: coefficient 5 / (10 + 1e-6), so the grads are halved (almost)
     total, grads = clip_norm([6.0, 8.0], 5.0, 2.0)

@@ -1,7 +1,7 @@
 """Regenerate the images of the README tour: ``python notebooks/figures/make_figures.py``.
 
-- ``graph.png``: the computation graph of one tanh neuron after ``backward()``, as
-  ``microopt.viz.save_graph`` draws it (parameters blue, inputs yellow).
+- ``graph.png``: the computation graph of one tanh neuron, L = tanh(x·w + b), after
+  ``backward()``: what ``L.draw()`` shows in the README's first example.
 - ``trajectories.png``: gradient descent, momentum, RMSprop and Adam on the Rosenbrock
   function, each at the best learning rate of a small sweep (as in notebook 03).
 
@@ -21,22 +21,11 @@ HERE = pathlib.Path(__file__).resolve().parent
 
 
 def neuron_graph(path: pathlib.Path) -> pathlib.Path:
-    """out = tanh(x1·w1 + x2·w2 + b), backpropagated: the README's first picture."""
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")  # makes the pre-activation 0.8814, so out = tanh = 0.7071
-    x1w1 = x1 * w1
-    x1w1.label = "x1·w1"
-    x2w2 = x2 * w2
-    x2w2.label = "x2·w2"
-    s = x1w1 + x2w2
-    s.label = "s"
-    n = s + b
-    n.label = "n"
-    out = n.tanh()
-    out.label = "out"
-    out.backward()
-    return save_graph(out, path, parameters=[w1, w2, b])
+    """L = tanh(x·w + b) after backward(): exactly what the README's first example draws."""
+    x, w, b = Value(2.0, label="x"), Value(-0.5, label="w"), Value(0.25, label="b")
+    L = (x * w + b).tanh()
+    L.backward()
+    return save_graph(L, path)
 
 
 def rosenbrock_race(path: pathlib.Path) -> pathlib.Path:

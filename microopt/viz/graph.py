@@ -90,7 +90,7 @@ def _value_label(v: Value, *, fill: str, border: int, show_grad: bool, grads_com
     """The HTML-like label of one Value: a one-row table ``name | data ... | grad ...``."""
     cells = []
     if name:
-        cells.append(f"<B>{html.escape(name)}</B>")
+        cells.append(f"<B>{html.escape(str(name))}</B>")  # a label may be any object
     cells.append(f"data {format_number(v.data, precision)}")
     if show_grad:
         if grads_computed:

@@ -57,6 +57,13 @@ def test_labels_show_label_data_and_grad_after_backward():
     assert NOT_COMPUTED not in source
 
 
+def test_a_label_that_is_not_a_string_is_drawn_as_text():
+    # Value(..., label=3) is accepted, so drawing it must not fail inside html.escape
+    out = Value(1.0, label=3) * Value(2.0, label="<w>")
+    source = draw_graph(out).source
+    assert "<B>3</B>" in source and "<B>&lt;w&gt;</B>" in source
+
+
 def test_parameters_inputs_and_output_are_told_apart():
     x, w, b, out = neuron()
     lines = node_lines(draw_graph(out, parameters=[w, b]).source)

@@ -239,7 +239,7 @@ def _diagram_html(make_diagram) -> str:
 
 def node_names(order: list[Value]) -> dict[Value, str]:
     """Each node's label, or ``n<i>`` (its position in topological order) when it has none."""
-    return {node: node.label or f"n{i}" for i, node in enumerate(order)}
+    return {node: str(node.label) if node.label else f"n{i}" for i, node in enumerate(order)}
 
 
 def _formula(node: Value, names: dict[Value, str]) -> str:

@@ -89,7 +89,7 @@ class OptimizerTrace:
     def _add_row(self, p: Value, quantities: dict, data_before: float) -> None:
         step = self._updates_seen.get(p, 0) + 1
         self._updates_seen[p] = step
-        name = self.param_names.get(p) or p.label or f"p{len(self.param_names)}"
+        name = self.param_names.get(p) or (str(p.label) if p.label else f"p{len(self.param_names)}")
         self.param_names.setdefault(p, name)
         self.rows.append(TraceRow(step, name, quantities, data_before, p.data))
 
@@ -214,7 +214,7 @@ def _quantities(frame) -> dict[str, float | int | bool]:
 def _param_names(optimizer, names) -> dict[Value, str]:
     params = [p for group in optimizer.param_groups for p in group["params"]]
     if names is None:
-        return {p: p.label or f"p{i}" for i, p in enumerate(params)}
+        return {p: str(p.label) if p.label else f"p{i}" for i, p in enumerate(params)}
     if hasattr(names, "named_parameters"):  # a Module: its parameter names
         return {p: name for name, p in names.named_parameters()}
     if isinstance(names, dict):

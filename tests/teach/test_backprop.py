@@ -92,6 +92,14 @@ def test_grads_after_k_steps_replays_the_running_gradients():
     assert steps.grads(3) == steps.grads()
 
 
+def test_labels_that_are_not_strings_are_shown_as_text():
+    # Value(..., label=3) is accepted, so stepping through and drawing it must work
+    x = Value(2.0, label=3)
+    steps = step_through((x * x).tanh())
+    assert "3" in str(steps) and steps._repr_html_()
+    steps.draw(1)
+
+
 def test_a_leaf_root_has_no_steps():
     x = Value(3.0, label="x")
     steps = step_through(x)

@@ -95,6 +95,15 @@ def test_the_profiler_is_restored_even_when_the_update_raises():
     assert "call" in events  # the earlier profiler kept receiving events while we traced
 
 
+def test_a_label_that_is_not_a_string_names_the_row():
+    w = Value(1.0, label=7)
+    opt = SGD([w], lr=0.1)
+    w.grad = 1.0
+    with trace(opt) as t:
+        opt.step()
+    assert t.rows[0].param == "7" and "7" in str(t) and t._repr_html_()
+
+
 def test_names_from_a_module_a_list_or_labels():
     model = MLP(2, [2, 1], seed=1)
     opt = SGD(model.parameters(), lr=0.1)

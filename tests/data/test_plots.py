@@ -8,9 +8,10 @@ import sys
 
 import pytest
 
-matplotlib = pytest.importorskip("matplotlib")
+# matplotlib and Pillow are dependencies of microopt: a missing one must fail, not skip
+import matplotlib  # noqa: E402
 matplotlib.use("Agg")
-Image = pytest.importorskip("PIL.Image")
+from PIL import Image  # noqa: E402
 
 from matplotlib.colors import to_hex  # noqa: E402
 

@@ -70,7 +70,6 @@ def test_from_dict_refuses_malformed_data(data, message):
 
 
 def test_plot_draws_the_step_losses():
-    pytest.importorskip("matplotlib")
     import matplotlib
 
     matplotlib.use("Agg")

@@ -153,7 +153,6 @@ def test_optimizers_must_be_factories_or_preset_names():
 
 
 def test_plots_draw_the_curves_and_the_trajectories(moons):
-    pytest.importorskip("matplotlib")
     import matplotlib
 
     matplotlib.use("Agg")

@@ -15,7 +15,9 @@ __version__ = "0.1.0"
 
 _SUBMODULES = ("nn", "optim", "data", "functions", "train", "viz", "teach", "exercises", "cli", "bench")
 
-__all__ = ["Value", "sum", "gradcheck", "numerical_grad", "GradcheckError", *_SUBMODULES]
+# `sum` is left out on purpose: `from microopt import *` must not hide the builtin sum.
+# Reach it as `microopt.sum`.
+__all__ = ["Value", "gradcheck", "numerical_grad", "GradcheckError", *_SUBMODULES]
 
 
 def __getattr__(name: str):

@@ -291,7 +291,11 @@ class Value:
 
         Leaves accumulate across calls: this call's gradient is added to what they held, so
         a second call gives exactly twice the gradient. Intermediate nodes start from zero.
+        ``gradient`` is d(final)/d(self) when this Value feeds a larger computation (1 by default).
         """
+        if isinstance(gradient, bool) or not isinstance(gradient, Real):
+            raise TypeError(f"backward(gradient) needs a number, got {type(gradient).__name__}: "
+                            f"{gradient!r}. Leave it out to start from 1.")
         order = self.topological_order()
         leaves = [node for node in order if node._op == LEAF]
         earlier = [leaf.grad for leaf in leaves]

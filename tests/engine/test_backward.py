@@ -1,5 +1,7 @@
 """The backward pass: reused nodes, the accumulation rule, deep graphs."""
 
+import pytest
+
 from microopt import Value, sum as value_sum
 
 
@@ -101,3 +103,8 @@ def test_wide_sum_of_products():
     assert out.data == 2.0 * 5050
     assert [w.grad for w in ws] == [2.0] * 100
     assert [x.grad for x in xs] == [float(i) for i in range(1, 101)]
+
+
+def test_backward_refuses_a_non_number_seed():
+    with pytest.raises(TypeError, match=r"backward\(gradient\).*str"):
+        (Value(1.0) * 2).backward("1")

@@ -22,3 +22,9 @@ def test_import_loads_only_the_standard_library():
     third_party, reachable = result.stdout.splitlines()
     assert third_party == "[]", f"import microopt pulled in: {third_party}"
     assert reachable == "True True True"
+
+
+def test_star_import_does_not_hide_builtin_sum():
+    namespace = {}
+    exec("from microopt import *", namespace)
+    assert "sum" not in namespace and "Value" in namespace

@@ -142,9 +142,9 @@ class BackwardSteps:
         highlight = {}
         if k > 0:
             step = self._steps[k - 1]
-            highlight = {c.parent: RECEIVING_COLOR for c in step.contributions}
-            highlight[step.node] = HIGHLIGHT_COLOR
+            highlight = {step.node: HIGHLIGHT_COLOR, **{c.parent: RECEIVING_COLOR for c in step.contributions}}
         options.setdefault("highlight", highlight)
+        options.setdefault("highlight_labels", {HIGHLIGHT_COLOR: "processing", RECEIVING_COLOR: "received gradient"})
         return draw_graph(self.root, grads=grads, names=self.names, **options)
 
     def diagrams(self, **options) -> list:

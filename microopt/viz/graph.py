@@ -13,7 +13,8 @@ How to read a diagram (the legend under it says the same):
   the other leaves: inputs and constants. Without ``parameters=`` every leaf is yellow.
 - the **bold** box is the output, the Value you drew.
 - **orange** boxes are highlighted (``highlight=``), e.g. the node being processed by a
-  step-through of backpropagation.
+  step-through of backpropagation; ``highlight=`` may give each Value its own color, and
+  ``highlight_labels=`` says in the legend what each color means ("received gradient").
 - edges run from the inputs of an op to its result, left to right (``rankdir="LR"``).
 
 Gradients "not computed": ``backward()`` always seeds the output with d(out)/d(out) = 1, so an
@@ -102,27 +103,28 @@ def _value_label(v: Value, *, fill: str, border: int, show_grad: bool, grads_com
             f'BGCOLOR="{fill}"><TR>{row}</TR></TABLE>>')
 
 
-def _caption(kinds_present: set[str], grads_computed: bool, show_grad: bool) -> str:
-    """The legend under the diagram: one colored cell per kind of box that appears in it."""
+def _caption(kinds_present: set[str], highlights: Mapping[str, str], grads_computed: bool,
+             show_grad: bool) -> str:
+    """The legend under the diagram: one colored cell per kind of box that appears in it, and
+    one per highlight color that appears (``highlights``: color -> what it means)."""
     entries = [
-        ("parameter", PARAMETER_COLOR, "parameter", ""),
-        ("leaf", LEAF_COLOR, "input / constant", ""),
-        ("highlight", HIGHLIGHT_COLOR, "highlighted", ""),
-        ("output", NODE_COLOR, "output", ' BORDER="3"'),
+        (PARAMETER_COLOR, "parameter", "") if "parameter" in kinds_present else None,
+        (LEAF_COLOR, "input / constant", "") if "leaf" in kinds_present else None,
+        *((color, html.escape(str(text)), "") for color, text in highlights.items()),
+        (NODE_COLOR, "output", ' BORDER="3"'),
     ]
-    cells = "".join(
-        f'<TD BGCOLOR="{color}"{style}>{text}</TD>'
-        for kind, color, text, style in entries if kind in kinds_present
-    )
+    entries = [entry for entry in entries if entry is not None]
+    cells = "".join(f'<TD BGCOLOR="{color}"{style}>{text}</TD>' for color, text, style in entries)
     rows = f"<TR>{cells}</TR>"
     if show_grad and not grads_computed:
-        span = sum(kind in kinds_present for kind, *_ in entries)
+        span = len(entries)
         rows += (f'<TR><TD COLSPAN="{span}" BORDER="0">'
                  f"grad {NOT_COMPUTED}: not computed yet, call backward() to fill in gradients</TD></TR>")
     return f'<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="4" CELLPADDING="3">{rows}</TABLE>>'
 
 
-def draw_graph(root: Value, *, parameters=None, highlight: Highlight = None, rankdir: str = "LR",
+def draw_graph(root: Value, *, parameters=None, highlight: Highlight = None,
+               highlight_labels: Mapping[str, str] | None = None, rankdir: str = "LR",
                format: str = "svg", show_grad: bool = True, show_local_grads: bool = False,
                legend: bool = True, precision: int = 4, max_nodes: int = 300,
                grads: Mapping[Value, float] | None = None, names: Mapping[Value, str] | None = None):
@@ -132,6 +134,9 @@ def draw_graph(root: Value, *, parameters=None, highlight: Highlight = None, ran
         root: the Value to draw (drawn with a bold border), with everything it depends on.
         parameters: Values (or a Module) to color as parameters; other leaves are inputs.
         highlight: a Value, a collection of Values (drawn orange), or a dict {Value: color}.
+        highlight_labels: what each highlight color means, for the legend, e.g.
+            ``{"#b6d7a8": "received gradient"}``. The legend lists each highlight color used
+            in the diagram once, as "highlighted" unless named here.
         rankdir: "LR" (left to right, the default), "TB", "RL" or "BT".
         format: "svg" or "png": what ``.render()`` writes and Jupyter shows.
         show_grad: include the grad cell; show_local_grads: label each edge into an op with
@@ -155,6 +160,9 @@ def draw_graph(root: Value, *, parameters=None, highlight: Highlight = None, ran
     if format not in FORMATS:
         raise ValueError(f"Invalid format: {format!r} (must be one of {', '.join(FORMATS)}; "
                          "PDF needs a system Graphviz: render the DOT source with `dot -Tpdf`).")
+    if highlight_labels is not None and not isinstance(highlight_labels, Mapping):
+        raise TypeError(f"highlight_labels must be a dict color -> meaning, e.g. {{'#b6d7a8': 'received "
+                        f"gradient'}}, got {type(highlight_labels).__name__}: {highlight_labels!r}.")
     for name, number in (("precision", precision), ("max_nodes", max_nodes)):
         if isinstance(number, bool) or not isinstance(number, int) or number < 1:
             raise ValueError(f"Invalid {name}: {number!r} (must be a whole number >= 1).")
@@ -199,9 +207,12 @@ def draw_graph(root: Value, *, parameters=None, highlight: Highlight = None, ran
                 edge_label = format_number(local, precision) if show_local_grads else None
                 dot.edge(ids[parent], op_id, label=edge_label)
             dot.edge(op_id, ids[v])
-    kinds.add("output")
     if legend:
-        dot.attr(label=_caption(kinds, grads_computed, show_grad), labelloc="b", labeljust="l")
+        drawn = {colors[v] for v in order if v in colors}
+        labels = highlight_labels or {}
+        highlights = {color: labels.get(color, "highlighted") for color in dict.fromkeys(colors.values())
+                      if color in drawn}  # in the order highlight= gives them
+        dot.attr(label=_caption(kinds, highlights, grads_computed, show_grad), labelloc="b", labeljust="l")
     return dot
 
 

@@ -117,6 +117,31 @@ def test_highlight_a_value_a_set_or_a_dict_of_colors():
     assert "highlighted" in colored  # the legend names it
 
 
+def caption(source: str) -> str:
+    """The legend: the graph's own label, a table after the last node and edge."""
+    return source[source.rindex('label=<<TABLE BORDER="0"'):]
+
+
+def test_the_legend_lists_each_highlight_color_drawn_and_no_other():
+    x, w, b, out = neuron()
+    elsewhere = Value(1.0)  # highlighted, but not part of this graph
+    source = draw_graph(out, highlight={out: "#ff0000", x: "#00ff00", elsewhere: "#0000ff"},
+                        highlight_labels={"#00ff00": "input of interest", "#123456": "never used"}).source
+    legend = caption(source)
+    assert '<TD BGCOLOR="#ff0000">highlighted</TD>' in legend  # a color with no label given
+    assert '<TD BGCOLOR="#00ff00">input of interest</TD>' in legend
+    assert "#0000ff" not in source and "never used" not in source
+    assert legend.index("#ff0000") < legend.index("#00ff00")  # in the order highlight= gives them
+    assert "highlighted" not in caption(draw_graph(out).source)
+    same = caption(draw_graph(out, highlight={x, w}).source)
+    assert same.count(HIGHLIGHT_COLOR) == 1  # two orange boxes, one legend entry
+
+
+def test_highlight_labels_must_be_a_mapping():
+    with pytest.raises(TypeError, match="highlight_labels must be a dict color -> meaning"):
+        draw_graph(neuron()[-1], highlight_labels=["received gradient"])
+
+
 def test_local_grads_label_the_edges_into_each_op():
     x, w, b, out = neuron()
     source = draw_graph(out, show_local_grads=True).source

@@ -11,6 +11,7 @@ from hypothesis import given, settings, strategies as st
 import microopt
 from microopt import Value
 from microopt.teach import step_through
+from microopt.teach.backprop import RECEIVING_COLOR
 from microopt.viz.graph import HIGHLIGHT_COLOR
 
 
@@ -188,6 +189,19 @@ def test_draw_highlights_the_node_and_shows_the_running_gradients():
     b_line = next(line for line in dot.splitlines() if "<B>b</B>" in line)
     assert "grad 0.0000" in b_line  # b gets its share at step 3
     assert L.grad == 0.0  # the diagram used the step-through's gradients only
+
+
+def test_the_legend_names_the_processing_and_receiving_colors_when_they_are_drawn():
+    a, b, L = neuron()
+    steps = step_through(L)
+    seed, first = steps.draw(0).source, steps.draw(1).source
+    # step 1: L is processed (orange) and passes its gradient to n3 = a*b + a (green)
+    assert f'<TD BGCOLOR="{HIGHLIGHT_COLOR}">processing</TD>' in first
+    assert f'<TD BGCOLOR="{RECEIVING_COLOR}">received gradient</TD>' in first
+    # before the first step nothing is highlighted: no entry for either color
+    assert "processing" not in seed and "received gradient" not in seed and RECEIVING_COLOR not in seed
+    own = steps.draw(1, highlight={L: "#ff0000"}).source  # a highlight of your own
+    assert "received gradient" not in own and '<TD BGCOLOR="#ff0000">highlighted</TD>' in own
 
 
 def test_one_diagram_per_moment():

@@ -16,7 +16,7 @@ from typing import Any
 
 from microopt.viz.landscape import (default_title, draw_landscape, landscape_figsize, read_bounds, read_trajectories,
                                     resolve_function, trajectory_style)
-from microopt.viz.style import color_for, new_axes
+from microopt.viz.style import color_for, legend_below, new_axes
 
 
 def animate_trajectories(function: Any, trajectories: Any, path: str | os.PathLike, frames: int = 30, *,
@@ -60,8 +60,7 @@ def animate_trajectories(function: Any, trajectories: Any, path: str | os.PathLi
         line, = ax.plot([], [], "-", **trajectory_style(color), label=name + (" (diverged)" if diverged else ""))
         head = ax.scatter([], [], marker="o", s=55, color=color, edgecolors="white", linewidths=1.0, zorder=5)
         moving[name] = (xs, ys, line, head)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=min(len(ax.get_legend_handles_labels()[0]), 4),
-              fontsize="small", frameon=False)
+    legend_below(ax, grow_figure=True)
     counter = ax.text(0.02, 0.97, "", transform=ax.transAxes, va="top", fontsize="small",
                       bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none"})
 

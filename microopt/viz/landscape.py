@@ -137,7 +137,12 @@ def draw_landscape(ax, function: Any, *, bounds: Any = None, levels: int = 30, l
         ticks = {}
     if colorbar:
         label = "f(x, y)" if not fmin else "f(x, y) − f*"
-        ax.figure.colorbar(filled, ax=ax, label=label + (" (log scale)" if use_log else ""), shrink=0.8, **ticks)
+        # An inset of the map's own axes, so the colorbar is exactly as tall as the map whatever
+        # its aspect (one beside the layout cell is as tall as the cell: taller than a wide map).
+        # Its width is 5% of the map's height, matplotlib's usual colorbar shape.
+        shape = map_shape(((x0, x1), (y0, y1)))
+        cax = ax.inset_axes([1.0 + 0.03 * max(shape, 1.0), 0.0, 0.05 * shape, 1.0])
+        ax.figure.colorbar(filled, cax=cax, label=label + (" (log scale)" if use_log else ""), **ticks)
 
     minima = list(getattr(function, "minima", []) or [])
     if minima:
@@ -152,7 +157,7 @@ def draw_landscape(ax, function: Any, *, bounds: Any = None, levels: int = 30, l
                    linewidths=1.5, zorder=6, label="start")
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
-    if 1 / 3 <= (x1 - x0) / (y1 - y0) <= 3:
+    if equal_aspect(((x0, x1), (y0, y1))):
         ax.set_aspect("equal")  # true geometry: a narrow valley looks narrow
     ax.set_xlabel("x")
     ax.set_ylabel("y")
@@ -164,11 +169,27 @@ def trajectory_style(color: str) -> dict[str, Any]:
     return {"marker": ".", "ms": 4, "lw": 1.6, "color": color, "zorder": 4}
 
 
-def landscape_figsize(bounds, width: float = 7.0) -> tuple[float, float]:
-    """A figure size whose map area has the shape of ``bounds`` (room for colorbar and legend)."""
+def equal_aspect(bounds) -> bool:
+    """Whether the map is drawn to scale: unless one side is more than 3 times the other."""
     (x0, x1), (y0, y1) = bounds
-    ratio = (y1 - y0) / (x1 - x0)
-    return width, min(max(4.8 * ratio + 2.0, 4.0), 8.0) if 1 / 3 <= ratio <= 3 else 5.8
+    return 1 / 3 <= (y1 - y0) / (x1 - x0) <= 3
+
+
+def map_shape(bounds) -> float:
+    """The map's height / width on the page: that of ``bounds`` when drawn to scale, else 3/4."""
+    (x0, x1), (y0, y1) = bounds
+    return (y1 - y0) / (x1 - x0) if equal_aspect(bounds) else 0.75
+
+
+def landscape_figsize(bounds) -> tuple[float, float]:
+    """A figure size whose map area has the shape of ``bounds``, at most 5.2 x 5 inches.
+
+    Around the map: 1.9 inches across for the y label and the colorbar, 1.1 down for a two-line
+    title and the x label. A legend adds its own height (``style.legend_below``).
+    """
+    shape = map_shape(bounds)
+    width = min(5.2, 5.0 / shape)
+    return max(width + 1.9, 5.0), width * shape + 1.1
 
 
 def default_title(function: Any) -> str:

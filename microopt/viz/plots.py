@@ -18,7 +18,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from microopt.viz.landscape import (as_number, default_title, draw_landscape, landscape_figsize, read_bounds,
                                     read_trajectories, resolve_function, trajectory_style)
-from microopt.viz.style import CLASS_COLORS, color_for, new_axes, save
+from microopt.viz.style import CLASS_COLORS, color_for, legend_below, new_axes, save
 
 PathLike = str | os.PathLike | None
 
@@ -40,14 +40,14 @@ def _use_log(values: list[float], log: bool | str) -> bool:
     return bool(positive) and min(positive) > 0.0 and max(positive) / min(positive) > 100.0
 
 
-def _finish(fig, ax, title: str | None, path: PathLike, legend_below: bool = False):
+def _finish(fig, ax, title: str | None, path: PathLike, below: bool = False, grow_figure: bool = False):
+    """Title, legend and save. ``below``: the legend goes under the x label, where it hides no data;
+    ``grow_figure``: the plot made ``fig``, so it may grow taller to make room for that legend."""
     if title:
         ax.set_title(title)
-    handles = ax.get_legend_handles_labels()[0]
-    if handles and legend_below:  # under the axes, where it hides no part of the map
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=min(len(handles), 4),
-                  fontsize="small", frameon=False)
-    elif handles:
+    if below:
+        legend_below(ax, grow_figure=grow_figure)
+    elif ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize="small", framealpha=0.85)
     save(fig, path)
     return fig
@@ -157,10 +157,12 @@ def plot_contour(function: Any, trajectories: Any = None, *, ax: Any = None, bou
             the function's suggested ``.start``) with a white ●.
         ax, title, path: as in ``plot_losses``.
 
-    Minima are white ★, saddle points white ✕. Returns the Figure.
+    Minima are white ★, saddle points white ✕. The colorbar is as tall as the map and the
+    legend sits under the x label, whatever the shape of ``bounds``. Returns the Figure.
     """
     paths = read_trajectories(trajectories)
     function = resolve_function(function)
+    own_figure = ax is None
     fig, ax = new_axes(ax, figsize=landscape_figsize(read_bounds(function, bounds)))
     start = None
     if show_start:
@@ -174,7 +176,8 @@ def plot_contour(function: Any, trajectories: Any = None, *, ax: Any = None, bou
         if xs:
             ax.scatter([xs[-1]], [ys[-1]], marker="X" if diverged else "o", s=55, color=color,
                        edgecolors="white", linewidths=1.0, zorder=5)
-    return _finish(fig, ax, title if title is not None else default_title(function), path, legend_below=True)
+    return _finish(fig, ax, title if title is not None else default_title(function), path, below=True,
+                   grow_figure=own_figure)
 
 
 # ----------------------------------------------------------------------------- classifiers
@@ -279,7 +282,7 @@ def plot_lr_sweep(lrs: Any, losses: Any = None, *, ax: Any = None, log: bool | s
         ax, title, path: as in ``plot_losses``.
 
     The best (lowest) finite loss of each line is marked with a ★ and its lr given in the
-    legend. Returns the Figure.
+    legend, which sits under the lr axis so it hides no point. Returns the Figure.
     """
     if losses is None and hasattr(lrs, "lrs") and hasattr(lrs, "losses"):
         lrs, losses = lrs.lrs, lrs.losses
@@ -292,6 +295,7 @@ def plot_lr_sweep(lrs: Any, losses: Any = None, *, ax: Any = None, log: bool | s
     if bad:
         raise ValueError(f"plot_lr_sweep: learning rates must be positive for a log axis, got {bad[0]!r}.")
     series = dict(losses) if isinstance(losses, Mapping) else {"": losses}
+    own_figure = ax is None
     fig, ax = new_axes(ax, figsize=(7.0, 4.2))
     finite_all: list[float] = []
     diverged_label = "diverged (loss inf/nan)"
@@ -329,4 +333,5 @@ def plot_lr_sweep(lrs: Any, losses: Any = None, *, ax: Any = None, log: bool | s
     ax.set_xlabel("learning rate")
     ax.set_ylabel(ylabel)
     ax.grid(True, which="major", alpha=0.3)
-    return _finish(fig, ax, title if title is not None else "Learning-rate sweep", path)
+    return _finish(fig, ax, title if title is not None else "Learning-rate sweep", path, below=True,
+                   grow_figure=own_figure)

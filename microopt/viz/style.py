@@ -69,6 +69,35 @@ def new_axes(ax: Any = None, figsize: tuple[float, float] = (6.4, 4.2)):
     return fig, fig.add_subplot()
 
 
+def legend_below(ax: Any, *, grow_figure: bool = False, max_columns: int = 4):
+    """A legend under the x label of ``ax``, never over it, in as many columns as fit its width.
+
+    The tick labels and the x label hang below the axes by a fixed height in inches, whatever
+    size the layout gives the axes, so the legend is anchored that far below the bottom edge.
+    Long names take fewer columns instead of widening the legend past the axes (which would
+    squeeze the plot). ``grow_figure``: make the figure taller by the legend's height, so the
+    plot keeps its size (for a figure the plot made itself). Returns the legend, or None when
+    nothing is labelled.
+    """
+    from matplotlib.transforms import ScaledTranslation
+
+    handles, labels = ax.get_legend_handles_labels()
+    if not handles:
+        return None
+    fig = ax.figure
+    drop = (ax.bbox.y0 - ax.xaxis.get_tightbbox().y0) / fig.dpi + 0.08  # inches
+    below = ax.transAxes + ScaledTranslation(0.0, -drop, fig.dpi_scale_trans)
+    for columns in range(min(len(handles), max_columns), 0, -1):
+        legend = ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below,
+                           ncols=columns, fontsize="small", frameon=False)
+        if legend.get_window_extent().width <= ax.bbox.width:
+            break
+    if grow_figure:
+        width, height = fig.get_size_inches()
+        fig.set_size_inches(width, height + legend.get_window_extent().height / fig.dpi)
+    return legend
+
+
 SAVE_FORMATS = (".png", ".svg", ".pdf", ".jpg", ".jpeg")
 
 

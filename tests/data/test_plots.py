@@ -33,6 +33,12 @@ def _labels(fig):
     return fig.axes[0].get_legend_handles_labels()[1]
 
 
+def _colorbar(fig):
+    """The contour map's colorbar: an inset of the map's axes, so it follows the map's shape."""
+    (colorbar,) = fig.axes[0].child_axes
+    return colorbar
+
+
 def _assert_png(path):
     assert path.read_bytes()[:8] == PNG_SIGNATURE
     with Image.open(path) as image:
@@ -155,7 +161,7 @@ def test_plot_contour_draws_trajectories_minima_and_start(tmp_path):
     assert list(start.get_offsets()[0]) == [0.0, 0.0]
     assert ax.get_xlim() == (-5.0, 5.0) and ax.get_ylim() == (-5.0, 5.0)
     assert "Himmelblau" in ax.get_title()
-    assert len(fig.axes) == 2  # the map and its colorbar
+    assert len(fig.axes) == 1 and _colorbar(fig).get_ylabel() == "f(x, y) (log scale)"  # f* = 0
     _assert_png(tmp_path / "contour.png")
 
 
@@ -164,14 +170,14 @@ def test_plot_contour_by_name_without_trajectories_marks_the_suggested_start():
     assert _lines(fig) == []
     start = next(c for c in fig.axes[0].collections if c.get_label() == "start")
     assert list(start.get_offsets()[0]) == [-1.2, 1.0]
-    assert "log scale" in fig.axes[1].get_ylabel()  # log-spaced levels above the minimum
+    assert "log scale" in _colorbar(fig).get_ylabel()  # log-spaced levels above the minimum
 
 
 def test_plot_contour_saddle_uses_linear_levels_and_marks_the_saddle():
     fig = plot_contour("saddle", {"gd": [(-1.5, 0.01), (-1.2, 0.012)]}, **FAST)
     labels = _labels(fig)
     assert "saddle point" in labels and "global minimum" not in labels
-    assert "log" not in fig.axes[1].get_ylabel()
+    assert "log" not in _colorbar(fig).get_ylabel()
 
 
 def test_plot_contour_cuts_a_diverged_trajectory_and_says_so():
@@ -192,6 +198,49 @@ def test_plot_contour_leaves_undefined_regions_blank():
     # the points with x <= 0 are left out, not drawn as -inf
     assert len(filled) == 1
     assert filled[0].zmin == pytest.approx(math.log(-1 + 8 * 4 / 29) + (1 / 29) ** 2, abs=1e-9)
+
+
+LONG_NAME = "SGD(momentum=0.9, nesterov=True)"
+
+
+@pytest.mark.parametrize("bounds", [
+    None,  # the quadratic's own ((-5, 5), (-3, 3)): wider than tall
+    ((-10.0, 10.0), (-1.0, 1.0)),  # 10 : 1, stretched to fill the figure
+    ((-1.0, 1.0), (-2.5, 2.5)),  # taller than wide, drawn to scale
+    ((-1.0, 1.0), (-10.0, 10.0)),  # 1 : 10
+])
+def test_plot_contour_layout_colorbar_fits_the_map_and_the_legend_clears_the_x_label(bounds):
+    from microopt.train.race import race
+
+    result = race(["gd", "momentum", "rmsprop", "adam"], "quadratic", steps=100, lr=0.05)
+    trajectories = {LONG_NAME: result["momentum"], **{name: result[name] for name in ("gd", "rmsprop", "adam")}}
+    fig = plot_contour(Quadratic(condition=10), trajectories, bounds=bounds, **FAST)
+    fig.draw_without_rendering()  # the layout, as when shown or saved
+    ax = fig.axes[0]
+    map_box, colorbar = ax.get_window_extent(), _colorbar(fig).get_window_extent()
+    # the colorbar spans the map's height, no more (pixels, at 100 dpi)
+    assert colorbar.y0 >= map_box.y0 - 1 and colorbar.y1 <= map_box.y1 + 1
+    assert colorbar.height >= 0.9 * map_box.height  # less only by its end triangle
+    legend = ax.get_legend().get_window_extent()
+    assert legend.y1 < ax.xaxis.get_tightbbox().y0  # under the tick labels and the x label
+    assert not legend.overlaps(ax.xaxis.label.get_window_extent())
+    assert fig.bbox.x0 <= legend.x0 and legend.x1 <= fig.bbox.x1  # no name cut at the figure's edge
+    assert LONG_NAME in _labels(fig)
+    assert max(map_box.width / fig.bbox.width, map_box.height / fig.bbox.height) >= 0.6  # not drawn small
+
+
+def test_plot_contour_on_given_axes_keeps_the_legend_off_the_x_label():
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4), layout="constrained")
+    plt.close(fig)
+    plot_contour("quadratic", {LONG_NAME: [(-4.0, 1.5), (-2.0, 0.5)], "adam": [(-4.0, 1.5), (0.0, 0.0)]},
+                 ax=axes[0], **FAST)
+    fig.draw_without_rendering()  # the layout, as when shown or saved
+    legend = axes[0].get_legend().get_window_extent()
+    assert legend.y1 < axes[0].xaxis.get_tightbbox().y0
+    assert not legend.overlaps(axes[1].get_window_extent())
+    assert _colorbar(fig).get_window_extent().height <= axes[0].get_window_extent().height + 1
 
 
 @pytest.mark.parametrize("kwargs, error, message", [
@@ -281,6 +330,30 @@ def test_lr_sweep_several_optimizers_and_result_objects():
             self.lrs, self.losses = lrs, [0.5, 0.2, 0.3]
 
     assert len(_lines(plot_lr_sweep(Sweep()))) == 1
+
+
+def _data_points(ax):
+    """Every plotted point of ``ax`` in pixels: line vertices and scatter markers."""
+    points = [ax.transData.transform(point) for line in ax.get_lines() for point in line.get_xydata()
+              if all(math.isfinite(v) for v in point)]
+    for collection in ax.collections:
+        points += list(collection.get_offset_transform().transform(collection.get_offsets()))
+    return points
+
+
+@pytest.mark.parametrize("losses", [
+    [0.9, 0.6, 0.2, 0.4, math.inf, math.nan],
+    # the best lr sits in the lower-left corner, where a legend inside the axes likes to go
+    {"sgd": [0.01, 0.2, 0.5, 0.8, 0.9, 1.0], "adam": [0.02, 0.1, 0.4, 0.7, math.inf, math.inf]},
+])
+def test_lr_sweep_legend_hides_no_point_and_clears_the_x_label(losses):
+    fig = plot_lr_sweep([1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0], losses)
+    fig.draw_without_rendering()  # the layout, as when shown or saved
+    ax = fig.axes[0]
+    legend = ax.get_legend().get_window_extent()
+    assert not legend.overlaps(ax.get_window_extent())  # outside the data area
+    assert not any(legend.contains(x, y) for x, y in _data_points(ax))
+    assert legend.y1 < ax.xaxis.get_tightbbox().y0 and fig.bbox.y0 <= legend.y0
 
 
 @pytest.mark.parametrize("lrs, losses, message", [

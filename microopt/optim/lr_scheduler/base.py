@@ -159,6 +159,40 @@ class LRScheduler:
                 )
         self.__dict__.update(copy.deepcopy(state_dict))
 
+    def _setup_momentum_cycle(self, optimizer: Optimizer, cycle_momentum: bool,
+                              base_momentum: Any, max_momentum: Any,
+                              last_epoch: int) -> tuple[list[float], list[float]]:
+        """For CyclicLR and OneCycleLR: check there is a momentum to cycle, and start it at max.
+
+        The momentum is SGD's ``momentum`` or, for the Adam family, ``betas[0]``. Returns the
+        per-group (base_momentums, max_momentums); both empty when cycle_momentum is off.
+        """
+        self.cycle_momentum = cycle_momentum
+        if not cycle_momentum:
+            return [], []
+        defaults = getattr(optimizer, "defaults", {})
+        if "momentum" not in defaults and "betas" not in defaults:
+            raise ValueError(
+                f"optimizer must support momentum or beta1 with `cycle_momentum` option "
+                f"enabled: {type(optimizer).__name__} has neither. Pass cycle_momentum=False."
+            )
+        self.use_beta1 = "betas" in defaults
+        base_momentums = _per_group("base_momentum", base_momentum, optimizer)
+        max_momentums = _per_group("max_momentum", max_momentum, optimizer)
+        if last_epoch == -1:
+            for group, m_max, m_base in zip(optimizer.param_groups, max_momentums,
+                                            base_momentums, strict=True):
+                self._set_momentum(group, m_max)
+                group["max_momentum"] = m_max
+                group["base_momentum"] = m_base
+        return base_momentums, max_momentums
+
+    def _set_momentum(self, group: dict, momentum: float) -> None:
+        if self.use_beta1:
+            group["betas"] = (momentum, *group["betas"][1:])
+        else:
+            group["momentum"] = momentum
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(last_epoch={self.last_epoch}, lr={self._last_lr})"
 

@@ -84,23 +84,8 @@ class CyclicLR(LRScheduler):
             scale_mode = "iterations" if mode == "exp_range" else "cycle"
         self.scale_mode = scale_mode
 
-        self.cycle_momentum = cycle_momentum
-        if cycle_momentum:
-            defaults = getattr(optimizer, "defaults", {})
-            if "momentum" not in defaults and "betas" not in defaults:
-                raise ValueError(
-                    f"optimizer must support momentum or beta1 with `cycle_momentum` option "
-                    f"enabled: {type(optimizer).__name__} has neither. Pass cycle_momentum=False."
-                )
-            self.use_beta1 = "betas" in defaults
-            self.base_momentums = _per_group("base_momentum", base_momentum, optimizer)
-            self.max_momentums = _per_group("max_momentum", max_momentum, optimizer)
-            if last_epoch == -1:
-                for group, m_max, m_base in zip(optimizer.param_groups, self.max_momentums,
-                                                self.base_momentums, strict=True):
-                    self._set_momentum(group, m_max)
-                    group["max_momentum"] = m_max
-                    group["base_momentum"] = m_base
+        self.base_momentums, self.max_momentums = self._setup_momentum_cycle(
+            optimizer, cycle_momentum, base_momentum, max_momentum, last_epoch)
         super().__init__(optimizer, last_epoch)
         self.base_lrs = base_lrs
 
@@ -131,12 +116,6 @@ class CyclicLR(LRScheduler):
                                             self.max_momentums, strict=True):
                 self._set_momentum(group, m_max - (m_max - m_base) * s * scale)
         return lrs
-
-    def _set_momentum(self, group: dict, momentum: float) -> None:
-        if self.use_beta1:
-            group["betas"] = (momentum, *group["betas"][1:])
-        else:
-            group["momentum"] = momentum
 
     def state_dict(self) -> dict[str, Any]:
         state = super().state_dict()

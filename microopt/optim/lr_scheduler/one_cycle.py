@@ -100,23 +100,9 @@ class OneCycleLR(LRScheduler):
                 group["max_lr"] = group_max_lr
                 group["min_lr"] = group["initial_lr"] / final_div_factor
 
-        self.cycle_momentum = cycle_momentum
-        if cycle_momentum:
-            defaults = getattr(optimizer, "defaults", {})
-            if "momentum" not in defaults and "betas" not in defaults:
-                raise ValueError(
-                    f"optimizer must support momentum or beta1 with `cycle_momentum` option "
-                    f"enabled: {type(optimizer).__name__} has neither. Pass cycle_momentum=False."
-                )
-            self.use_beta1 = "betas" in defaults
-            max_momentums = _per_group("max_momentum", max_momentum, optimizer)
-            base_momentums = _per_group("base_momentum", base_momentum, optimizer)
-            if last_epoch == -1:
-                for group, m_max, m_base in zip(optimizer.param_groups, max_momentums,
-                                                base_momentums, strict=True):
-                    self._set_momentum(group, m_max)
-                    group["max_momentum"] = m_max
-                    group["base_momentum"] = m_base
+        # the bounds go into each group, where the phases read them
+        self._setup_momentum_cycle(
+            optimizer, cycle_momentum, base_momentum, max_momentum, last_epoch)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
@@ -148,11 +134,6 @@ class OneCycleLR(LRScheduler):
         pct = (step - phase_start) / (phase["end_step"] - phase_start)
         return phase, pct
 
-    def _set_momentum(self, group: dict, momentum: float) -> None:
-        if self.use_beta1:
-            group["betas"] = (momentum, *group["betas"][1:])
-        else:
-            group["momentum"] = momentum
 
 
 def _total_steps(total_steps: int | None, epochs: int | None,

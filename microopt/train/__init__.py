@@ -16,6 +16,7 @@ from microopt.train.checkpoint import CheckpointError, load_checkpoint, save_che
 from microopt.train.divergence import DivergenceError
 from microopt.train.fit import fit
 from microopt.train.history import History
+from microopt.train.lr_find import LRFinderResult, lr_find
 from microopt.train.objective import evaluate
 from microopt.train.presets import PRESETS, preset
 from microopt.train.race import RaceResult, RaceRun, race
@@ -24,6 +25,6 @@ from microopt.train.sweep import SweepResult, log_space, lr_sweep
 __all__ = [
     "fit", "History", "DivergenceError", "evaluate", "EarlyStopping",
     "race", "RaceResult", "RaceRun", "preset", "PRESETS",
-    "lr_sweep", "SweepResult", "log_space",
+    "lr_sweep", "SweepResult", "log_space", "lr_find", "LRFinderResult",
     "save_checkpoint", "load_checkpoint", "CheckpointError",
 ]

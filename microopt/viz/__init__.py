@@ -16,6 +16,7 @@ _EXPORTS = {
     "plot_contour": "microopt.viz.plots",
     "plot_decision_boundary": "microopt.viz.plots",
     "plot_lr_sweep": "microopt.viz.plots",
+    "plot_lr_find": "microopt.viz.lr_find",
     "animate_trajectories": "microopt.viz.animation",
     "color_for": "microopt.viz.style",
 }

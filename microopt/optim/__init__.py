@@ -17,7 +17,8 @@ loading) is written once in ``optimizer.py``.
 >>> w.data
 0.375
 
-The algorithms, one module each (read them in this order; each builds on the ones above)::
+The algorithms, one module each (read them in this order; each builds on the ones above;
+``OPTIMIZERS`` in ``registry.py`` lists them, with each one's paper)::
 
     SGD       sgd.py       θ ← θ - γ g, with optional momentum and Nesterov momentum
     Adagrad   adagrad.py   divide by the root of the running SUM of g²: steps shrink for good
@@ -59,6 +60,7 @@ from microopt.optim.lion import Lion
 from microopt.optim.nadam import NAdam
 from microopt.optim.optimizer import Optimizer
 from microopt.optim.radam import RAdam
+from microopt.optim.registry import OPTIMIZERS
 from microopt.optim.regularization import l1_penalty, l2_penalty
 from microopt.optim.rmsprop import RMSprop
 from microopt.optim.rprop import Rprop
@@ -67,7 +69,7 @@ from microopt.optim.sgd import SGD
 __all__ = [
     "Optimizer",
     "SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "Lion",
-    "Rprop",
+    "Rprop", "OPTIMIZERS",
     "clip_grad_norm_", "clip_grad_value_", "l1_penalty", "l2_penalty",
 ]
 

@@ -1,9 +1,10 @@
 """Optimizers by short name, for races, sweeps and the command line: ``"adam"``, ``"momentum"``...
 
-Each preset is an optimizer class and its settings. The learning rates are starting points
-that move visibly within a few hundred steps on the bundled 2-D functions and small MLPs;
-they are not tuned for any one problem (``lr_sweep`` finds a good one). Everything else is
-PyTorch's default.
+Each preset is an optimizer of ``microopt.optim.OPTIMIZERS`` and its settings. The learning
+rates are starting points that move visibly within a few hundred steps on the bundled 2-D
+functions and small MLPs; they are not tuned for any one problem (``lr_sweep`` finds a good
+one). Everything else is PyTorch's default. Every optimizer of the registry has a preset or is
+listed in ``NOT_PRESETS`` with the reason (tests/train/test_presets.py checks both ways).
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from __future__ import annotations
 from typing import Any, Callable, Mapping, Sequence
 
 from microopt.engine.value import Value
+from microopt.optim.registry import OPTIMIZERS
 
-# name -> (class name in microopt.optim, settings)
+# name -> (name of the optimizer in microopt.optim.OPTIMIZERS, settings)
 PRESETS: dict[str, tuple[str, dict[str, Any]]] = {
     "gd": ("SGD", {"lr": 0.01}),
     "sgd": ("SGD", {"lr": 0.01}),
@@ -29,6 +31,12 @@ PRESETS: dict[str, tuple[str, dict[str, Any]]] = {
     "lion": ("Lion", {"lr": 0.01}),
 }
 
+# Optimizers of the registry that races and sweeps do not offer by a short name, and why.
+NOT_PRESETS: dict[str, str] = {
+    "Rprop": "full-batch only: minibatch gradients flip sign at random, which Rprop reads as "
+             "overshooting; pass lambda params: Rprop(params) to race it on a full-batch problem",
+}
+
 OptimizerFactory = Callable[[list[Value]], Any]
 
 
@@ -39,14 +47,12 @@ def preset(name: str, lr: float | None = None, **overrides: Any) -> OptimizerFac
     >>> make([Value(1.0)]).param_groups[0]["momentum"]
     0.9
     """
-    import microopt.optim as optim
-
     key = name.strip().lower() if isinstance(name, str) else name
     if key not in PRESETS:
         raise ValueError(f"Unknown optimizer {name!r}; choose one of {', '.join(PRESETS)}, or pass a factory "
                          "such as lambda params: SGD(params, lr=0.1).")
     class_name, settings = PRESETS[key]
-    cls = getattr(optim, class_name)
+    cls = OPTIMIZERS[class_name].cls
     settings = {**settings, **({} if lr is None else {"lr": lr}), **overrides}
 
     def make(params: list[Value]):

@@ -1,9 +1,10 @@
 """What every plot shares: one color per optimizer name, new figures, saving to a file.
 
 ``color_for("adam")`` is the same red in a loss curve, a contour plot, an lr sweep and an
-animation, so a reader can follow one optimizer across all of them. The optimizers microopt
-ships (and ``race``'s preset names) have fixed colors; any other name gets the next free
-color the first time it is seen, and keeps it for the rest of the session.
+animation, so a reader can follow one optimizer across all of them. Every optimizer of
+``microopt.optim.OPTIMIZERS`` and every preset name of ``race`` has a fixed color (the tests
+check the table against both lists); any other name gets the next free color the first time
+it is seen, and keeps it for the rest of the session.
 
 matplotlib is imported inside the functions, never at import time.
 """
@@ -27,6 +28,7 @@ OPTIMIZER_COLORS = {
     "nadam": "#bcbd22",
     "radam": "#393b79",
     "lion": "#7b4173",
+    "rprop": "#e7969c",
 }
 # Handed out in order to names not in the table above (then reused, cycling).
 EXTRA_COLORS = ("#3182bd", "#e6550d", "#31a354", "#756bb1", "#843c39", "#a55194",

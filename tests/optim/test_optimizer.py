@@ -7,10 +7,11 @@ import math
 import pytest
 
 from microopt import Value
-from microopt.optim import (SGD, Adadelta, Adagrad, Adam, Adamax, AdamW, Lion, NAdam, Optimizer,
+from microopt.optim import (OPTIMIZERS, SGD, Adadelta, Adagrad, Adam, Adamax, AdamW, Lion, NAdam, Optimizer,
                             RAdam, RMSprop, Rprop)
+from microopt.optim.registry import torch_backed
 
-ALL = [SGD, Adagrad, RMSprop, Adadelta, Adam, AdamW, Adamax, NAdam, RAdam, Lion, Rprop]
+ALL = [spec.cls for spec in OPTIMIZERS.values()]
 
 
 def quadratic_grads(params, centre=1.0):
@@ -350,17 +351,17 @@ def test_named_parameters_keep_their_names_like_torch():
         opt.add_param_group({"params": [Value(1.0)]})
 
 
-@pytest.mark.parametrize("cls", [c for c in ALL if c is not Lion], ids=lambda c: c.__name__)
-def test_signature_and_defaults_match_torch_live(cls):
+@pytest.mark.parametrize("name", torch_backed())
+def test_signature_and_defaults_match_torch_live(name):
     # torch's extra arguments (foreach, fused, capturable, differentiable) are tensor-engine
     # machinery with no meaning for scalar Values
     torch = pytest.importorskip("torch")
     import inspect
 
     machinery = {"foreach", "fused", "capturable", "differentiable"}
-    theirs = {name: p.default for name, p in
-              inspect.signature(getattr(torch.optim, cls.__name__).__init__).parameters.items()
-              if name not in machinery}
-    ours = {name: p.default for name, p in inspect.signature(cls.__init__).parameters.items()}
+    theirs = {arg: p.default for arg, p in
+              inspect.signature(getattr(torch.optim, OPTIMIZERS[name].torch).__init__).parameters.items()
+              if arg not in machinery}
+    ours = {arg: p.default for arg, p in inspect.signature(OPTIMIZERS[name].cls.__init__).parameters.items()}
     assert list(ours) == list(theirs)  # the same names in the same order
     assert ours == theirs

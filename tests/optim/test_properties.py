@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 
 import microopt.optim as optim
 from microopt import Value
+from microopt.optim.registry import OPTIMIZERS, torch_backed
 
-TORCH_OPTIMIZERS = ["SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "Adamax", "NAdam",
-                    "RAdam", "Rprop"]
-ALL_OPTIMIZERS = TORCH_OPTIMIZERS + ["Lion"]
+TORCH_OPTIMIZERS = torch_backed()
+ALL_OPTIMIZERS = list(OPTIMIZERS)  # tests/optim/test_registry.py: each has a strategy below
 
 
 def unit(low=0.0, high=1.0):
@@ -76,7 +76,7 @@ def test_matches_torch_for_any_hyperparameters(name, data, xy):
     torch.set_default_dtype(torch.float64)
     kwargs = data.draw(HYPERPARAMETERS[name])
     params = [torch.tensor(v, requires_grad=True) for v in xy]
-    opt = getattr(torch.optim, name)(params, foreach=False, **kwargs)
+    opt = getattr(torch.optim, OPTIMIZERS[name].torch)(params, foreach=False, **kwargs)
     for _ in range(8):
         opt.zero_grad()
         f(*params).backward()

@@ -1,4 +1,4 @@
-"""Worked examples: the sequences in REFERENCES.md section 2 and in each docstring, by hand.
+"""Worked examples: the sequences in each docstring and in torch.optim.lr_scheduler's documentation, by hand.
 
 Each expected number is derived in the comment beside it from the scheduler's formula, not
 copied from a run. Index 0 is the lr right after construction (epoch 0).
@@ -39,7 +39,7 @@ def assert_close(got: list[float], expected: list[float]) -> None:
         assert math.isclose(x, y, rel_tol=1e-12, abs_tol=1e-15), f"epoch {e}: {x!r} != {y!r}"
 
 
-def test_step_lr_references_example():
+def test_step_lr_example():
     opt = sgd(0.1)
     # ×0.5 at epochs 3 and 6: 0.1·0.5^⌊e/3⌋
     assert_close(lrs(opt, StepLR(opt, step_size=3, gamma=0.5), 7),
@@ -79,7 +79,7 @@ def test_cosine_annealing_with_eta_min_reaches_eta_min_at_t_max():
     assert_close(seq, [0.1, 0.06, 0.02])
 
 
-def test_linear_lr_references_example():
+def test_linear_lr_example():
     opt = sgd(0.1)
     # factor 0.25 + 0.75·e/4 = 0.25, 0.4375, 0.625, 0.8125, 1, 1
     assert_close(lrs(opt, LinearLR(opt, start_factor=0.25, total_iters=4), 6),
@@ -101,7 +101,7 @@ def test_sequential_lr_docstring_example():
     assert_close(lrs(opt, scheduler, 6), [0.05, 0.075, 0.1, 0.1, 0.05, 0.025])
 
 
-def test_one_cycle_references_example_lr_and_momentum():
+def test_one_cycle_example_lr_and_momentum():
     opt = sgd(0.1, momentum=0.9)
     scheduler = OneCycleLR(opt, max_lr=1.0, total_steps=10)
     seq, momenta = [scheduler.get_last_lr()[0]], [opt.param_groups[0]["momentum"]]
@@ -116,13 +116,24 @@ def test_one_cycle_references_example_lr_and_momentum():
     expected = [0.04, 0.52, 1.0] + [4e-6 + (1 - 4e-6) / 2 * (1 + math.cos(math.pi * k / 7))
                                     for k in range(1, 8)]
     assert_close(seq, expected)
-    assert seq[3] == pytest.approx(0.950484632, abs=1e-9)  # REFERENCES.md
+    assert seq[3] == pytest.approx(0.950484632, abs=1e-9)  # torch's value too: the live test below
     assert seq[4] == pytest.approx(0.8117456539, abs=1e-10)
     assert seq[-1] == pytest.approx(4e-6, rel=1e-12)
     # momentum runs the other way between 0.95 and 0.85
     expected_momenta = [0.95, 0.90, 0.85] + [0.95 + (0.85 - 0.95) / 2 * (1 + math.cos(math.pi * k / 7))
                                              for k in range(1, 8)]
     assert_close(momenta, expected_momenta)
+
+
+def test_one_cycle_example_is_torchs_live():
+    torch = pytest.importorskip("torch")
+    param = torch.nn.Parameter(torch.zeros(1, dtype=torch.float64))
+    opt = torch.optim.SGD([param], lr=0.1, momentum=0.9)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=1.0, total_steps=10)
+    for _ in range(3):
+        opt.step()
+        scheduler.step()
+    assert scheduler.get_last_lr()[0] == pytest.approx(0.950484632, abs=1e-9)
 
 
 def test_one_cycle_cycles_adam_beta1_and_keeps_beta2():

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from microopt.optim import lr_scheduler
+from microopt.optim.lr_scheduler.registry import SCHEDULERS, torch_backed
 from tests.fixtures import generate_scheduler_fixtures as generator
 from tests.schedulers.fixture import CASES, FIXTURE, IDS, run_microopt
 
@@ -34,7 +34,7 @@ def test_fixture_was_made_by_torch_2_13_in_float64():
 
 def test_fixture_covers_every_scheduler_and_mode():
     names = {case["scheduler"]["name"] for case in CASES}
-    assert names == set(lr_scheduler.__all__) - {"LRScheduler"}
+    assert names == set(torch_backed())
     plateau = [case["scheduler"]["kwargs"] for case in CASES
                if case["scheduler"]["name"] == "ReduceLROnPlateau"]
     assert {(kw.get("mode", "min"), kw.get("threshold_mode", "rel")) for kw in plateau} == {
@@ -71,7 +71,7 @@ def test_lr_sequence_matches_torch_live(case):
 # ---------------------------------------------------------------------- hypothesis, live
 lrs = st.floats(1e-5, 10.0)
 
-SCHEDULERS = st.one_of(
+SETTINGS = st.one_of(
     st.builds(lambda n, g: generator.sched("StepLR", step_size=n, gamma=g),
               st.integers(1, 12), st.floats(0.05, 2.0)),
     st.builds(lambda ms, g: generator.sched("MultiStepLR", milestones=sorted(ms), gamma=g),
@@ -104,7 +104,7 @@ SCHEDULERS = st.one_of(
 
 
 @settings(max_examples=60, deadline=None)
-@given(scheduler=SCHEDULERS, lr=lrs, second_lr=st.none() | lrs)
+@given(scheduler=SETTINGS, lr=lrs, second_lr=st.none() | lrs)
 def test_random_settings_match_torch_live(scheduler, lr, second_lr):
     pytest.importorskip("torch")
     lrs_ = [lr] if second_lr is None else [lr, second_lr]
@@ -145,11 +145,7 @@ def test_warm_restarts_fractional_epochs_match_torch_live(T_0, T_mult, increment
     assert_sequences_match(run_microopt(case)["lrs"], generator.run_torch(case)["lrs"], "lr")
 
 
-SCHEDULERS = sorted(name for name in lr_scheduler.__all__
-                    if isinstance(getattr(lr_scheduler, name), type) and name != "LRScheduler")
-
-
-@pytest.mark.parametrize("name", SCHEDULERS)
+@pytest.mark.parametrize("name", torch_backed())
 def test_constructor_signature_and_defaults_match_torch_live(name):
     # the same argument names, in the same order, with the same defaults
     torch = pytest.importorskip("torch")
@@ -158,4 +154,5 @@ def test_constructor_signature_and_defaults_match_torch_live(name):
     def signature(cls):
         return [(p.name, p.default) for p in inspect.signature(cls.__init__).parameters.values()]
 
-    assert signature(getattr(lr_scheduler, name)) == signature(getattr(torch.optim.lr_scheduler, name))
+    theirs = getattr(torch.optim.lr_scheduler, SCHEDULERS[name].torch)
+    assert signature(SCHEDULERS[name].cls) == signature(theirs)

@@ -35,6 +35,7 @@ ChainedScheduler             several at once (their factors multiply)        seq
 ReduceLROnPlateau            × factor when the metric stalls                 plateau
 ===========================  ==============================================  ==========
 
+``SCHEDULERS`` (``registry.py``) lists them with each one's torch twin and reference.
 Every number matches PyTorch 2.13 (tests/schedulers compares at 1e-12 relative, float64).
 Left out on purpose: torch's deprecated ``scheduler.step(epoch)`` argument (call ``step()``;
 CosineAnnealingWarmRestarts keeps its fractional epochs, which torch documents).
@@ -47,6 +48,7 @@ from microopt.optim.lr_scheduler.decay import ExponentialLR, MultiStepLR, Polyno
 from microopt.optim.lr_scheduler.lambdas import LambdaLR, MultiplicativeLR
 from microopt.optim.lr_scheduler.one_cycle import OneCycleLR
 from microopt.optim.lr_scheduler.plateau import ReduceLROnPlateau
+from microopt.optim.lr_scheduler.registry import SCHEDULERS
 from microopt.optim.lr_scheduler.sequential import ChainedScheduler, SequentialLR
 from microopt.optim.lr_scheduler.warmup import ConstantLR, LinearLR
 
@@ -54,5 +56,5 @@ __all__ = [
     "LRScheduler", "StepLR", "MultiStepLR", "ExponentialLR", "PolynomialLR", "ConstantLR",
     "LinearLR", "CosineAnnealingLR", "CosineAnnealingWarmRestarts", "LambdaLR",
     "MultiplicativeLR", "CyclicLR", "OneCycleLR", "SequentialLR", "ChainedScheduler",
-    "ReduceLROnPlateau",
+    "ReduceLROnPlateau", "SCHEDULERS",
 ]

@@ -60,7 +60,7 @@ from microopt.optim.lion import Lion
 from microopt.optim.nadam import NAdam
 from microopt.optim.optimizer import Optimizer
 from microopt.optim.radam import RAdam
-from microopt.optim.registry import OPTIMIZERS
+from microopt.optim.registry import OPTIMIZERS as OPTIMIZERS  # a name, not an algorithm: kept out of __all__
 from microopt.optim.regularization import l1_penalty, l2_penalty
 from microopt.optim.rmsprop import RMSprop
 from microopt.optim.rprop import Rprop
@@ -69,7 +69,7 @@ from microopt.optim.sgd import SGD
 __all__ = [
     "Optimizer",
     "SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "Lion",
-    "Rprop", "OPTIMIZERS",
+    "Rprop",
     "clip_grad_norm_", "clip_grad_value_", "l1_penalty", "l2_penalty",
 ]
 

@@ -48,7 +48,7 @@ from microopt.optim.lr_scheduler.decay import ExponentialLR, MultiStepLR, Polyno
 from microopt.optim.lr_scheduler.lambdas import LambdaLR, MultiplicativeLR
 from microopt.optim.lr_scheduler.one_cycle import OneCycleLR
 from microopt.optim.lr_scheduler.plateau import ReduceLROnPlateau
-from microopt.optim.lr_scheduler.registry import SCHEDULERS
+from microopt.optim.lr_scheduler.registry import SCHEDULERS as SCHEDULERS  # kept out of __all__
 from microopt.optim.lr_scheduler.sequential import ChainedScheduler, SequentialLR
 from microopt.optim.lr_scheduler.warmup import ConstantLR, LinearLR
 
@@ -56,5 +56,5 @@ __all__ = [
     "LRScheduler", "StepLR", "MultiStepLR", "ExponentialLR", "PolynomialLR", "ConstantLR",
     "LinearLR", "CosineAnnealingLR", "CosineAnnealingWarmRestarts", "LambdaLR",
     "MultiplicativeLR", "CyclicLR", "OneCycleLR", "SequentialLR", "ChainedScheduler",
-    "ReduceLROnPlateau", "SCHEDULERS",
+    "ReduceLROnPlateau",
 ]

@@ -1,4 +1,4 @@
-"""What the training subcommands share: problems, optimizer lists, progress bars, output files.
+"""What the training subcommands share: problems, optimizer lists, a progress callback, output files.
 
 A *problem* is either a 2-D test function (``microopt.functions``: the parameters are the point
 (x, y)) or a classification dataset (``microopt.data``) learned by an MLP, split into a
@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import pathlib
-import sys
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable
 
 from microopt.functions import NAMES as FUNCTION_NAMES
 from microopt.train.presets import PRESETS, preset
+from microopt.train.progress import ProgressBar
 
 DATASETS = ("moons", "circles", "spirals")
 PROBLEMS = (*FUNCTION_NAMES, *DATASETS)
@@ -154,6 +153,11 @@ class Problem:
     classes: int = 0
 
     @property
+    def all_data(self) -> tuple[list, list]:
+        """Training and test samples together ``(X, y)``: what the decision-boundary plots show."""
+        return self.train[0] + self.test[0], self.train[1] + self.test[1]
+
+    @property
     def description(self) -> str:
         if self.function is not None:
             return f"{self.name}: f(x, y) = {getattr(self.function, 'formula', self.name)}"
@@ -190,86 +194,42 @@ def make_problem(name: str, *, samples: int = 100, hidden: list[int] = (8, 8), s
 
 
 # ----------------------------------------------------------------- running
-def progress(items: list, *, desc: str, enabled: bool) -> Iterator:
-    """``items``, with a tqdm bar on stderr when ``enabled`` (``TQDM_DISABLE=1`` also hides it)."""
-    if not enabled or os.environ.get("TQDM_DISABLE", "").strip().lower() not in ("", "0", "false", "no"):
-        yield from items
-        return
-    from tqdm import tqdm
-
-    with tqdm(items, desc=desc, file=sys.stderr, unit="run", leave=False, dynamic_ncols=True) as bar:
-        for item in bar:
-            bar.set_postfix_str(str(item))
-            yield item
+def race_arguments(problem: Problem, *, start=None, batch_size: int | None = None, seed: int = 0,
+                   test: bool = True) -> dict[str, Any]:
+    """The keyword arguments of ``race`` and ``lr_sweep`` (``test=False``: no test set) for ``problem``."""
+    if problem.function is not None:
+        return {"problem": problem.function, "start": start}
+    return {"problem": problem.train, "model": problem.make_model, "batch_size": batch_size, "seed": seed,
+            **({"test_data": problem.test} if test else {})}
 
 
-def race_with_progress(factories: dict, problem: Problem, *, steps: int, threshold: float | None = None,
-                       batch_size: int | None = None, start=None, seed: int = 0, show_progress: bool = True,
-                       models: dict | None = None):
-    """``microopt.train.race``, one optimizer at a time so a progress bar can follow the runs.
+class RunProgress:
+    """The callback a command gives ``race`` and ``lr_sweep``: a bar over the runs, and the trained models.
 
-    Each optimizer's run is exactly what one race over all of them would give: every run starts
-    from the same point or the same initial weights (``make_model`` is seeded) and sees the
-    same minibatches. ``models``, when given a dict, receives each dataset run's trained model
-    (to draw its decision boundary).
+    The bar goes to stderr, and only when it is a terminal (see ``microopt.train.progress``).
     """
-    from microopt.train import RaceResult, race
 
-    runs = []
-    threshold_used = threshold
-    for name in progress(list(factories), desc=f"race on {problem.name}", enabled=show_progress):
-        if problem.function is not None:
-            result = race({name: factories[name]}, problem.function, steps=steps, start=start, threshold=threshold)
-        else:
-            built = []
+    def __init__(self, total: int, *, desc: str, enabled: bool) -> None:
+        self.models: dict[str, Any] = {}
+        self._bar = ProgressBar(total, desc=desc, unit="run", enabled=enabled, leave=False)
 
-            def make_model():
-                built.append(problem.make_model())
-                return built[-1]
+    def __call__(self, run, model) -> None:
+        self.models[run.name] = model
+        self._bar.update(label=run.name)
 
-            result = race({name: factories[name]}, problem.train, model=make_model, steps=steps,
-                          threshold=threshold, batch_size=batch_size, test_data=problem.test, seed=seed)
-            if models is not None:
-                # race builds one model for the shared initial weights, then the run's own,
-                # which it trains: with one optimizer, that is the last model built.
-                models[name] = built[-1]
-        runs.append(result[name])
-        threshold_used = result.threshold
-    return RaceResult(runs, problem.name, steps, threshold_used, problem.function)
+    def __enter__(self) -> RunProgress:
+        return self
 
-
-def decision_boundaries(problem: Problem, race, models: dict):
-    """One decision-boundary plot per trained model, two per row, titled with its test accuracy."""
-    import matplotlib.pyplot as plt
-
-    from microopt.viz.plots import plot_decision_boundary
-
-    X, y = problem.train[0] + problem.test[0], problem.train[1] + problem.test[1]
-    columns = min(2, len(models))
-    rows = math.ceil(len(models) / columns)
-    figure, axes = plt.subplots(rows, columns, figsize=(5.2 * columns, 4.2 * rows), squeeze=False)
-    for ax, (name, model) in zip(axes.flat, models.items()):
-        run = race[name]
-        if run.diverged:  # its weights are no longer finite numbers: nothing to draw
-            ax.text(0.5, 0.5, f"{name}\ndiverged at step {run.diverged_at}", ha="center", va="center",
-                    transform=ax.transAxes)
-            ax.set_axis_off()
-            continue
-        plot_decision_boundary(model, X, y, ax=ax, resolution=50,
-                               title=f"{name}: test accuracy {run.test_accuracy:.0%}")
-    for ax in list(axes.flat)[len(models):]:
-        ax.set_visible(False)
-    figure.tight_layout()
-    return figure
+    def __exit__(self, *exc_info) -> None:
+        self._bar.close()
 
 
 def save_figure(fig, path: pathlib.Path, written: list[pathlib.Path]) -> None:
-    """Write a matplotlib figure, close it (a CLI run makes many), and remember the file."""
-    import matplotlib.pyplot as plt
+    """Write a matplotlib figure (``microopt.viz.style.save``) and remember the file."""
+    from microopt.viz.style import save
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110, bbox_inches="tight", pad_inches=0.1)
-    plt.close(fig)
+    save(fig, path)
     written.append(path)
 
 

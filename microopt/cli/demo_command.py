@@ -17,14 +17,17 @@ import argparse
 import pathlib
 
 from microopt.cli import common
-from microopt.cli.race_command import race_table
 from microopt.cli.sweep_command import sweep
+from microopt.train.text import format_percent
 
 OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
 SWEEP_LRS = (1e-4, 1.0, 2)  # from, to, rates per factor of 10
 MOONS_LRS = {"sgd": 0.1, "momentum": 0.1, "rmsprop": 0.01, "adam": 0.01}
 MOONS_BATCH_SIZE = 16
 MOONS_THRESHOLD = 0.1
+NEURON_FILE = "neuron.png"
+NEURON_CAPTION = ("the computation graph of one tanh neuron, out = tanh(w1·x1 + w2·x2 + b), on the first "
+                  "moons point after backward(): blue boxes are its parameters, each box shows data and grad")
 
 DESCRIPTION = """\
 Race gradient descent, SGD with momentum, RMSprop and Adam; print comparison tables
@@ -55,45 +58,49 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from microopt.train import race
+
     show = not args.no_progress
     written: list[pathlib.Path] = []
     common.use_agg_backend()
 
     rosenbrock = common.make_problem("rosenbrock")
     print(f"1. {rosenbrock.description}, from {rosenbrock.function.start}")
-    sweeps, best, race = race_rosenbrock(rosenbrock, args.steps, show)
+    sweeps, _, valley = race_rosenbrock(rosenbrock, args.steps, show)
     low, high, _ = SWEEP_LRS
     print(f"each optimizer at the learning rate that did best in its sweep from {low:g} to {high:g}:")
-    print(race_table(race, {name: (name, lr) for name, lr in best.items()}))
-    print(summary(race, "gd", "adam"))
-    draw_rosenbrock(sweeps, race, args.out, written)
+    print(valley.table())
+    print(summary(valley))
+    draw_rosenbrock(sweeps, valley, args.out, written)
 
     moons = common.make_problem("moons", samples=100, hidden=[8, 8], seed=args.seed)
     print(f"\n2. {moons.description}, minibatches of {MOONS_BATCH_SIZE}")
-    models: dict = {}
-    race = common.race_with_progress(common.factories({n: (n, lr) for n, lr in MOONS_LRS.items()}), moons,
-                                     steps=args.moons_steps, threshold=MOONS_THRESHOLD, batch_size=MOONS_BATCH_SIZE,
-                                     seed=args.seed, show_progress=show, models=models)
-    print(race_table(race, {name: (name, lr) for name, lr in MOONS_LRS.items()}))
+    with common.RunProgress(len(MOONS_LRS), desc="race on moons", enabled=show) as progress:
+        learned = race(common.factories({n: (n, lr) for n, lr in MOONS_LRS.items()}), steps=args.moons_steps,
+                       threshold=MOONS_THRESHOLD, name="moons", callback=progress,
+                       **common.race_arguments(moons, batch_size=MOONS_BATCH_SIZE, seed=args.seed))
+    print(learned.table())
     print("(steps to loss: the first step whose minibatch loss was at or below it; "
           "final loss: on all training points)")
-    print(best_accuracy(race))
-    draw_moons(moons, race, models, args.out, written)
+    print(best_accuracy(learned))
+    draw_moons(moons, learned, progress.models, args.out, written)
     draw_neuron(moons, args.out, written)
     common.print_files(args.out, written)
+    print(f"{NEURON_FILE}: {NEURON_CAPTION}")
     return 0
 
 
 def race_rosenbrock(problem: common.Problem, steps: int, show: bool):
     """A learning-rate sweep per optimizer, then a race, each at its best rate."""
-    from microopt.train import log_space
+    from microopt.train import log_space, race
 
     lrs = log_space(*SWEEP_LRS[:2], per_decade=SWEEP_LRS[2])
     sweeps = {name: sweep(problem, name, lrs, steps=steps, show_progress=show) for name in OPTIMIZERS}
     best = best_lrs(sweeps)
-    race = common.race_with_progress(common.factories({name: (name, lr) for name, lr in best.items()}), problem,
-                                     steps=steps, show_progress=show)
-    return sweeps, best, race
+    with common.RunProgress(len(best), desc="race on rosenbrock", enabled=show) as progress:
+        valley = race(common.factories({name: (name, lr) for name, lr in best.items()}), problem.function,
+                      steps=steps, name=problem.name, callback=progress)
+    return sweeps, best, valley
 
 
 def best_lrs(sweeps: dict) -> dict[str, float]:
@@ -101,17 +108,19 @@ def best_lrs(sweeps: dict) -> dict[str, float]:
     return {name: result.best_lr if result.best_lr is not None else result.lrs[0] for name, result in sweeps.items()}
 
 
-def summary(race, slow: str, fast: str) -> str:
-    """One sentence comparing two runs, read off the race (never assumed)."""
-    threshold = f"loss <= {race.threshold:g}"
-
-    def reached(run) -> str:
-        if run.steps_to_threshold is None:
-            return f"did not reach {threshold} in {race.steps} steps (final loss {run.final_loss:.3g})"
-        return f"reached {threshold} at step {run.steps_to_threshold}"
-
+def summary(race) -> str:
+    """Who did best, read off the race (never assumed): the lowest final loss, the first to the threshold."""
     best = race.best()
-    return f"{fast} {reached(race[fast])}; {slow} {reached(race[slow])}. Lowest final loss: {best}."
+    if best is None:
+        return "Every run diverged."
+    text = f"Lowest final loss: {best} ({race[best].final_loss:.3g})."
+    reached = [run for run in race if run.steps_to_threshold is not None]
+    threshold = f"loss <= {race.threshold:g}"
+    if not reached:
+        return text + f" No run reached {threshold} in {race.steps} steps."
+    first = min(run.steps_to_threshold for run in reached)
+    names = ", ".join(run.name for run in reached if run.steps_to_threshold == first)
+    return text + f" First to reach {threshold}: {names}, at step {first}."
 
 
 def best_accuracy(race) -> str:
@@ -120,32 +129,31 @@ def best_accuracy(race) -> str:
         return "No run finished training (all diverged)."
     top = max(accuracies.values())
     names = [name for name, accuracy in accuracies.items() if accuracy == top]
-    return f"Highest test accuracy: {top:.0%}, by {', '.join(names)}."
+    return f"Highest test accuracy: {format_percent(top)}, by {', '.join(names)}."
 
 
 def draw_rosenbrock(sweeps: dict, race, out: pathlib.Path, written: list) -> None:
-    import matplotlib.pyplot as plt
-
-    from microopt.viz.animation import animate_trajectories
-    from microopt.viz.plots import plot_lr_sweep
+    from microopt.viz import animate_trajectories, plot_contour, plot_losses, plot_lr_sweep
 
     first = next(iter(sweeps.values()))
     figure = plot_lr_sweep(first.lrs, {name: result.losses for name, result in sweeps.items()},
                            title=f"Rosenbrock: loss after {race.steps} steps, by learning rate")
     common.save_figure(figure, out / "rosenbrock-lr-sweep.png", written)
-    common.save_figure(race.plot(title="Rosenbrock: f(x, y) per step, each at its best lr"),
+    common.save_figure(plot_losses(race, title="Rosenbrock: f(x, y) per step, each at its best lr"),
                        out / "rosenbrock-losses.png", written)
-    common.save_figure(race.plot_contour(title="Rosenbrock: the paths, each at its best lr"),
+    common.save_figure(plot_contour(race.function, race, title="Rosenbrock: the paths, each at its best lr"),
                        out / "rosenbrock-trajectories.png", written)
     path = out / "rosenbrock-trajectories.gif"
-    plt.close(animate_trajectories(race.function, race, path, frames=30))  # writes the GIF itself
+    animate_trajectories(race.function, race, path, frames=30)  # writes the GIF itself
     written.append(path)
 
 
 def draw_moons(problem: common.Problem, race, models: dict, out: pathlib.Path, written: list) -> None:
-    common.save_figure(race.plot(title="moons: minibatch loss per step"), out / "moons-losses.png", written)
-    common.save_figure(common.decision_boundaries(problem, race, models), out / "moons-decision-boundaries.png",
-                       written)
+    from microopt.viz import plot_decision_boundaries, plot_losses
+
+    common.save_figure(plot_losses(race, title="moons: minibatch loss per step"), out / "moons-losses.png", written)
+    common.save_figure(plot_decision_boundaries(models, *problem.all_data, runs=race),
+                       out / "moons-decision-boundaries.png", written)
 
 
 def draw_neuron(problem: common.Problem, out: pathlib.Path, written: list) -> None:
@@ -162,4 +170,4 @@ def draw_neuron(problem: common.Problem, out: pathlib.Path, written: list) -> No
     output = neuron(x)
     output.label = "out"
     output.backward()
-    written.append(save_graph(output, out / "neuron.png", parameters=neuron))
+    written.append(save_graph(output, out / NEURON_FILE, parameters=neuron))

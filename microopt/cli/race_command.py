@@ -41,42 +41,35 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from microopt.train import race
+
     name = common.check_problem(parser, args.problem)
     choices = common.optimizer_choices(parser, args.optimizers or ["gd,momentum,rmsprop,adam"], args.lr)
     problem = common.problem_or_error(parser, args, name)
     if args.start is not None and problem.function is None:
         parser.error(f"--start is for 2-D functions; {name} is a dataset")
-    models: dict = {}
-    result = common.race_with_progress(common.factories(choices), problem, steps=args.steps, threshold=args.threshold,
-                                       batch_size=args.batch_size, start=args.start, seed=args.seed,
-                                       show_progress=not args.no_progress, models=models)
+    with common.RunProgress(len(choices), desc=f"race on {name}", enabled=not args.no_progress) as progress:
+        result = race(common.factories(choices), steps=args.steps, threshold=args.threshold, name=name,
+                      callback=progress, **common.race_arguments(problem, start=args.start,
+                                                                 batch_size=args.batch_size, seed=args.seed))
     print(problem.description)
-    print(race_table(result, choices))
+    print(result.table())
     for run_ in result:
         if run_.diverged:
             print(f"{run_.name}: {run_.message}")
     if args.no_plots:
         return 0
     common.use_agg_backend()
+    from microopt.viz import plot_contour, plot_decision_boundaries, plot_losses
+
     written = []
-    common.save_figure(result.plot(title=f"{name}: loss per step"), args.out / f"race-{name}-losses.png", written)
+    common.save_figure(plot_losses(result, title=f"{name}: loss per step"), args.out / f"race-{name}-losses.png",
+                       written)
     if problem.function is not None:
-        common.save_figure(result.plot_contour(), args.out / f"race-{name}-trajectories.png", written)
+        common.save_figure(plot_contour(result.function, result), args.out / f"race-{name}-trajectories.png",
+                           written)
     else:
-        common.save_figure(common.decision_boundaries(problem, result, models),
+        common.save_figure(plot_decision_boundaries(progress.models, *problem.all_data, runs=result),
                            args.out / f"race-{name}-decision-boundaries.png", written)
     common.print_files(args.out, written)
     return 0
-
-
-def race_table(result, choices: dict[str, tuple[str, float]]) -> str:
-    """The race as a text table, with the learning rate each optimizer ran with."""
-    from microopt.train.text import format_table
-
-    with_test = any(run.test_accuracy is not None for run in result)
-    reach = f"steps to loss <= {result.threshold:g}" if result.threshold is not None else "steps to threshold"
-    header = ["optimizer", "lr", "final loss", reach, *(["test accuracy"] if with_test else []), "diverged"]
-    rows = [[run.name, choices[run.name][1], run.final_loss, run.steps_to_threshold,
-             *([run.test_accuracy] if with_test else []), f"at step {run.diverged_at}" if run.diverged else "no"]
-            for run in result]
-    return f"{result.problem}, {result.steps} steps per run\n" + format_table(header, rows)

@@ -53,7 +53,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.no_plots:
         return 0
     common.use_agg_backend()
-    from microopt.viz.plots import plot_lr_sweep
+    from microopt.viz import plot_lr_sweep
 
     written = []
     figure = plot_lr_sweep(lrs, {optimizer: result.losses for optimizer, result in sweeps.items()},
@@ -65,16 +65,9 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 def sweep(problem: common.Problem, optimizer: str, lrs: list[float], *, steps: int, batch_size: int | None = None,
           start=None, seed: int = 0, show_progress: bool = True):
-    """``microopt.train.lr_sweep``, one learning rate at a time so a progress bar can follow."""
-    from microopt.train import RaceResult, SweepResult, lr_sweep
+    """``microopt.train.lr_sweep`` of the preset ``optimizer`` on ``problem``, with a bar over its runs."""
+    from microopt.train import lr_sweep
 
-    runs = []
-    for lr in common.progress(lrs, desc=f"{optimizer} lr sweep on {problem.name}", enabled=show_progress):
-        if problem.function is not None:
-            one = lr_sweep(problem.function, optimizer, lrs=[lr], steps=steps, start=start)
-        else:
-            one = lr_sweep(problem.train, optimizer, lrs=[lr], steps=steps, model=problem.make_model,
-                           batch_size=batch_size, seed=seed)
-        runs.extend(one.race)
-    return SweepResult(lrs, RaceResult(runs, problem.name, steps, None, problem.function))
-
+    with common.RunProgress(len(lrs), desc=f"{optimizer} lr sweep on {problem.name}", enabled=show_progress) as bar:
+        return lr_sweep(optimizer=optimizer, lrs=lrs, steps=steps, callback=bar,
+                        **common.race_arguments(problem, start=start, batch_size=batch_size, seed=seed, test=False))

@@ -38,6 +38,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from microopt.train import DivergenceError, fit
+    from microopt.train.text import format_percent
 
     name = common.check_problem(parser, args.problem, functions=False)
     choices = common.optimizer_choices(parser, [args.optimizer], args.lr)
@@ -58,19 +59,21 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         print(f"\n{error}")
         return 1
     every = max(1, len(history.epochs) // 10)  # about ten rows, and always the last epoch
+    if every > 1:
+        print(f"one row every {every} epochs and the last ({len(history.epochs)} epochs in all):")
     print(history.table(every=every))
     print("(val_: measured on the held-out test set after each epoch)")
-    print(f"\ntest accuracy: {history.last('val_accuracy'):.1%}")
+    print(f"\ntest accuracy: {format_percent(history.last('val_accuracy'))}")
     if args.no_plots:
         return 0
     common.use_agg_backend()
-    from microopt.viz.plots import plot_decision_boundary
+    from microopt.viz import plot_decision_boundary, plot_losses
 
     written = []
-    common.save_figure(history.plot(title=f"{name}: {optimizer_name}, loss per epoch"),
+    common.save_figure(plot_losses(history, title=f"{name}: {optimizer_name}, loss per epoch"),
                        args.out / f"train-{name}-losses.png", written)
-    X, y = problem.train[0] + problem.test[0], problem.train[1] + problem.test[1]
-    common.save_figure(plot_decision_boundary(model, X, y, title=f"{name}: {optimizer_name} after {args.epochs} epochs"),
+    common.save_figure(plot_decision_boundary(model, *problem.all_data,
+                                              title=f"{name}: {optimizer_name} after {args.epochs} epochs"),
                        args.out / f"train-{name}-decision-boundary.png", written)
     common.print_files(args.out, written)
     return 0

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from microopt.train.text import format_number, format_table
+from microopt._validate import whole_number
+from microopt.train.text import format_number, format_percent, format_table
 
 STEP_KEYS = ("step", "epoch", "loss", "penalty", "lr", "grad_norm", "accuracy")
 EPOCH_KEYS = ("epoch", "train_loss", "train_accuracy", "val_loss", "val_accuracy", "lr")
@@ -85,10 +86,15 @@ class History:
 
     # ----------------------------------------------------------------- text
     def table(self, every: int = 1) -> str:
-        """The epoch records as an aligned text table (every ``every``-th epoch, and the last)."""
+        """The epoch records as an aligned text table (every ``every``-th epoch, and the last).
+
+        Accuracies are shown in percent, as everywhere microopt prints them.
+        """
+        every = whole_number("every", every, minimum=1, advice="Pass 1 to show every epoch.")
         columns = [k for k in EPOCH_KEYS if any(r[k] is not None for r in self.epochs)]
         shown = [r for i, r in enumerate(self.epochs) if i % every == 0 or i == len(self.epochs) - 1]
-        return format_table(columns, [[r[k] for k in columns] for r in shown])
+        return format_table(columns, [[format_percent(r[k]) if k.endswith("accuracy") else r[k] for k in columns]
+                                      for r in shown])
 
     def plot(self, **options):
         """The loss curves (``microopt.viz.plots.plot_losses``): per epoch with validation, else per step."""
@@ -100,7 +106,8 @@ class History:
         if not self.epochs:
             return f"History({len(self.steps)} steps, no complete epoch)"
         latest = {k: v for k, v in self.epochs[-1].items() if k != "epoch" and v is not None}
-        shown = ", ".join(f"{k}={format_number(v)}" for k, v in latest.items())
+        shown = ", ".join(f"{k}={format_percent(v) if k.endswith('accuracy') else format_number(v)}"
+                          for k, v in latest.items())
         return f"History({len(self.epochs)} epochs, {len(self.steps)} steps; last epoch: {shown})"
 
     # ----------------------------------------------------------------- JSON

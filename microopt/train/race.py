@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
+from microopt._validate import invalid, real_number, whole_number
 from microopt.engine.value import Value
 from microopt.train.divergence import (DEFAULT_DIVERGENCE_FACTOR, DivergenceError,
                                        check_divergence_factor, divergence_reason)
@@ -30,7 +32,8 @@ from microopt.train.fit import fit
 from microopt.train.history import History
 from microopt.train.objective import check_dataset, evaluate_objective, resolve_loss
 from microopt.train.presets import OptimizerFactory, resolve_optimizers
-from microopt.train.text import format_table
+from microopt.train.parallel import check_n_jobs, run_all
+from microopt.train.text import format_percent, format_table
 
 
 @dataclass
@@ -42,7 +45,8 @@ class RaceRun:
     ``final_loss``: f at the last point, or the loss on the whole training set after the last
     step (inf when the run diverged). ``steps_to_threshold``: the first step whose loss is
     at or below the race's threshold (None if never). ``test_loss``/``test_accuracy``: on
-    ``test_data`` after training (datasets only).
+    ``test_data`` after training (datasets only). ``lr``: the learning rate the optimizer
+    started with (of its first parameter group).
     """
 
     name: str
@@ -55,11 +59,17 @@ class RaceRun:
     diverged: bool = False
     diverged_at: int | None = None
     message: str | None = None
+    lr: float | None = None
     history: History | None = field(default=None, repr=False)
 
 
 class RaceResult:
-    """The runs of a race, by optimizer name, in the order given."""
+    """The runs of a race, by optimizer name, in the order given.
+
+    What ``microopt.viz`` reads from it (its plotting protocol): ``runs``, a mapping
+    name -> run with ``losses``, ``diverged`` and, for 2-D functions, ``trajectory``; and
+    ``function``, the 2-D test function raced on (None for a dataset).
+    """
 
     def __init__(self, runs: list[RaceRun], problem: str, steps: int, threshold: float | None,
                  function=None) -> None:
@@ -85,26 +95,19 @@ class RaceResult:
 
     def rows(self) -> list[dict[str, Any]]:
         """One dict per run (without the curves): ready for a table or a DataFrame."""
-        return [{"optimizer": run.name, "final_loss": run.final_loss,
+        return [{"optimizer": run.name, "lr": run.lr, "final_loss": run.final_loss,
                  "steps_to_threshold": run.steps_to_threshold, "test_accuracy": run.test_accuracy,
                  "diverged_at": run.diverged_at} for run in self]
 
     def table(self) -> str:
-        """An aligned text table of the runs, as ``microopt race`` prints it."""
-        reach = "steps to threshold" if self.threshold is None else f"steps to <= {self.threshold:g}"
-        header = ["optimizer", "final loss", reach]
+        """An aligned text table of the runs, as ``microopt race`` prints it (accuracy in percent)."""
+        reach = "steps to threshold" if self.threshold is None else f"steps to loss <= {self.threshold:g}"
         with_test = any(run.test_accuracy is not None for run in self)
-        if with_test:
-            header.append("test accuracy")
-        header.append("diverged")
-        rows = []
-        for run in self:
-            row = [run.name, run.final_loss, run.steps_to_threshold]
-            if with_test:
-                row.append(run.test_accuracy)
-            row.append(f"at step {run.diverged_at}" if run.diverged else "no")
-            rows.append(row)
-        return f"{self.problem}, {self.steps} steps\n" + format_table(header, rows)
+        header = ["optimizer", "lr", "final loss", reach, *(["test accuracy"] if with_test else []), "diverged"]
+        rows = [[run.name, run.lr, run.final_loss, run.steps_to_threshold,
+                 *([format_percent(run.test_accuracy)] if with_test else []),
+                 f"at step {run.diverged_at}" if run.diverged else "no"] for run in self]
+        return f"{self.problem}, {self.steps} steps per run\n" + format_table(header, rows)
 
     def plot(self, **options):
         """The loss curves, one color per optimizer (``microopt.viz.plots.plot_losses``)."""
@@ -128,11 +131,15 @@ class RaceResult:
         return f"RaceResult({self.problem}, {self.steps} steps, runs={list(self.runs)}, best={self.best()!r})"
 
 
+RunCallback = Callable[[RaceRun, Any], None]
+
+
 def race(optimizers: Mapping[str, OptimizerFactory | str] | Sequence[str], problem, *, steps: int,
          start: tuple[float, float] | None = None, model: Callable[[], Any] | None = None,
          lr: float | None = None, threshold: float | None = None, batch_size: int | None = None,
          loss: str | Callable = "auto", test_data: tuple[Sequence, Sequence] | None = None, seed: int = 0,
-         divergence_factor: float | None = DEFAULT_DIVERGENCE_FACTOR) -> RaceResult:
+         divergence_factor: float | None = DEFAULT_DIVERGENCE_FACTOR, name: str | None = None,
+         callback: RunCallback | None = None, n_jobs: int = 1) -> RaceResult:
     """Run every optimizer for ``steps`` steps on ``problem`` from the same start.
 
     Args:
@@ -147,42 +154,64 @@ def race(optimizers: Mapping[str, OptimizerFactory | str] | Sequence[str], probl
         batch_size, loss, seed: passed to ``fit`` for datasets (seed fixes the minibatch order).
         test_data: ``(X, y)`` evaluated after training (datasets only).
         divergence_factor: as in ``fit``: a loss above this many times the first one diverged.
+        name: what the table calls the problem (default: the function's name, or
+            "dataset of N samples").
+        callback: ``callback(run, model)``, called once per run, in the order of
+            ``optimizers``, as soon as that run is done: ``run`` is its ``RaceRun``, ``model``
+            the trained model (datasets) or the final point ``[x, y]`` as Values (2-D
+            functions). For a progress bar, or to keep the models (to draw their decision
+            boundaries with ``microopt.viz.plot_decision_boundaries``).
+        n_jobs: how many runs at once (``microopt.train.parallel``): 1 in this process, k
+            worker processes, -1 every core; on a Dask cluster when a ``dask.distributed``
+            Client exists. The results are the same, bit for bit.
     """
     factories = resolve_optimizers(optimizers, lr)
-    steps = _check_steps(steps)
+    steps = whole_number("steps", steps, minimum=1, advice="Pass how many optimizer steps each run takes.")
     divergence_factor = check_divergence_factor(divergence_factor)
+    check_n_jobs(n_jobs)
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be a function callback(run, model), got {type(callback).__name__}: "
+                        f"{callback!r:.80}.")
     if isinstance(problem, (tuple, list)):
         if start is not None:
             raise ValueError("start= is for 2-D functions; a dataset race starts from the model's initial weights.")
         if model is None:
             raise ValueError("A dataset race needs model=, a function that builds a fresh model, "
                              "e.g. model=lambda: MLP(2, [8, 1]).")
-        return _race_dataset(factories, problem, model, steps, threshold, batch_size, loss, test_data,
-                             seed, divergence_factor)
-    if model is not None or test_data is not None:
-        raise ValueError("model= and test_data= are for dataset races; a 2-D function is its own model.")
-    function = _function(problem)
-    start = _check_start(function.start if start is None else start)
-    if threshold is None and function.minimum_value is not None:
-        threshold = function.minimum_value + 1e-3
-    runs = [_run_function(name, factory, function, start, steps, threshold, divergence_factor)
-            for name, factory in factories.items()]
-    return RaceResult(runs, function.name or repr(function), steps, threshold, function)
+        X, y = check_dataset(problem, "the race's dataset")
+        test = check_dataset(test_data, "test_data") if test_data is not None else None
+        initial = model().state_dict()  # every runner starts from these weights
+        tasks = [partial(_run_dataset, run_name, factory, model, initial, (X, y), test, steps, threshold,
+                         batch_size, loss, seed, divergence_factor) for run_name, factory in factories.items()]
+        function, title = None, f"dataset of {len(X)} samples"
+    else:
+        if model is not None or test_data is not None:
+            raise ValueError("model= and test_data= are for dataset races; a 2-D function is its own model.")
+        function = _function(problem)
+        start = _check_start(function.start if start is None else start)
+        if threshold is None and function.minimum_value is not None:
+            threshold = function.minimum_value + 1e-3
+        tasks = [partial(_run_function, run_name, factory, function, start, steps, threshold, divergence_factor)
+                 for run_name, factory in factories.items()]
+        title = function.name or repr(function)
+    results = run_all(tasks, n_jobs=n_jobs, callback=None if callback is None else (lambda done: callback(*done)))
+    return RaceResult([run for run, _ in results], title if name is None else str(name), steps, threshold, function)
 
 
 # --------------------------------------------------------------------- 2-D functions
 def _run_function(name: str, factory: OptimizerFactory, function, start: tuple[float, float], steps: int,
-                  threshold: float | None, divergence_factor: float | None) -> RaceRun:
+                  threshold: float | None, divergence_factor: float | None) -> tuple[RaceRun, list[Value]]:
     """Minimize f(x, y) from ``start``: record every point and f there, stop if it diverges."""
     x, y = Value(start[0], label="x"), Value(start[1], label="y")
     optimizer = factory([x, y])
+    lr = _first_lr(optimizer)
     trajectory: list[tuple[float, float]] = []
     losses: list[float] = []
 
-    def diverged(step: int, reason: str) -> RaceRun:
+    def diverged(step: int, reason: str) -> tuple[RaceRun, list[Value]]:
         error = DivergenceError(reason, step=step, lr=optimizer.param_groups[0]["lr"], loss=losses[-1])
         return RaceRun(name, losses, math.inf, trajectory, _reached(losses, threshold),
-                       diverged=True, diverged_at=step, message=str(error))
+                       diverged=True, diverged_at=step, message=str(error), lr=lr), [x, y]
 
     for step in range(steps + 1):
         trajectory.append((x.data, y.data))
@@ -205,7 +234,7 @@ def _run_function(name: str, factory: OptimizerFactory, function, start: tuple[f
             optimizer.step()
         except OverflowError as err:  # float ** raises past 1e308 (a hand-written update)
             return diverged(step, f"a number overflowed in the optimizer step ({err})")
-    return RaceRun(name, losses, losses[-1], trajectory, _reached(losses, threshold))
+    return RaceRun(name, losses, losses[-1], trajectory, _reached(losses, threshold), lr=lr), [x, y]
 
 
 def _function(problem):
@@ -222,51 +251,47 @@ def _function(problem):
 
 
 # --------------------------------------------------------------------- datasets
-def _race_dataset(factories: dict[str, OptimizerFactory], data, make_model: Callable[[], Any], steps: int,
-                  threshold: float | None, batch_size: int | None, loss, test_data, seed: int,
-                  divergence_factor: float | None) -> RaceResult:
-    X, y = check_dataset(data, "the race's dataset")
-    test = check_dataset(test_data, "test_data") if test_data is not None else None
-    initial = make_model().state_dict()  # every runner starts from these weights
-    runs = []
-    for name, factory in factories.items():
-        model = make_model()
-        model.load_state_dict(initial)
-        objective = resolve_loss(loss, model, X, y)
-        try:
-            history = fit(model, factory(model.parameters()), (X, y), steps=steps, batch_size=batch_size,
-                          loss=objective.function, seed=seed, progress=False,
-                          divergence_factor=divergence_factor)
-        except DivergenceError as err:
-            losses = [*err.history.column("loss", per="step"), err.loss]
-            runs.append(RaceRun(name, losses, math.inf, None, _reached(losses, threshold), diverged=True,
-                                diverged_at=err.step, message=str(err), history=err.history))
-            continue
-        losses = history.column("loss", per="step")
-        final = evaluate_objective(model, objective, X, y)["loss"]
-        tested = {"loss": None, "accuracy": None}
-        if test is not None:
-            tested = evaluate_objective(model, objective, *test)
-        runs.append(RaceRun(name, losses, final, None, _reached(losses, threshold), tested["loss"],
-                            tested["accuracy"], history=history))
-    return RaceResult(runs, f"dataset of {len(X)} samples", steps, threshold)
+def _run_dataset(name: str, factory: OptimizerFactory, make_model: Callable[[], Any], initial: dict,
+                 data: tuple[list, list], test: tuple[list, list] | None, steps: int, threshold: float | None,
+                 batch_size: int | None, loss, seed: int, divergence_factor: float | None) -> tuple[RaceRun, Any]:
+    """Train a fresh model, from the race's shared initial weights, for ``steps`` steps."""
+    X, y = data
+    model = make_model()
+    model.load_state_dict(initial)
+    objective = resolve_loss(loss, model, X, y)
+    optimizer = factory(model.parameters())
+    lr = _first_lr(optimizer)
+    try:
+        history = fit(model, optimizer, (X, y), steps=steps, batch_size=batch_size, loss=objective.function,
+                      seed=seed, progress=False, divergence_factor=divergence_factor)
+    except DivergenceError as err:
+        losses = [*err.history.column("loss", per="step"), err.loss]
+        return RaceRun(name, losses, math.inf, None, _reached(losses, threshold), diverged=True,
+                       diverged_at=err.step, message=str(err), lr=lr, history=err.history), model
+    losses = history.column("loss", per="step")
+    final = evaluate_objective(model, objective, X, y)["loss"]
+    tested = evaluate_objective(model, objective, *test) if test is not None else {"loss": None, "accuracy": None}
+    return RaceRun(name, losses, final, None, _reached(losses, threshold), tested["loss"], tested["accuracy"],
+                   lr=lr, history=history), model
 
 
 # --------------------------------------------------------------------- helpers
+def _first_lr(optimizer) -> float | None:
+    groups = getattr(optimizer, "param_groups", None)
+    return groups[0].get("lr") if groups else None
+
+
 def _reached(losses: list[float], threshold: float | None) -> int | None:
     if threshold is None:
         return None
     return next((step for step, loss in enumerate(losses) if loss <= threshold), None)
 
 
-def _check_steps(steps: object) -> int:
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"Invalid steps: {steps!r} (must be a whole number >= 1).")
-    return steps
-
-
 def _check_start(start: object) -> tuple[float, float]:
-    if (not isinstance(start, (tuple, list)) or len(start) != 2
-            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in start)):
-        raise ValueError(f"Invalid start: {start!r} (must be a point (x, y) of two finite numbers).")
-    return float(start[0]), float(start[1])
+    rule = "must be a point (x, y) of two finite numbers"
+    if isinstance(start, (tuple, list)) and len(start) == 2:
+        try:
+            return real_number("start x", start[0]), real_number("start y", start[1])
+        except ValueError:
+            pass
+    raise ValueError(invalid("start", start, rule, "Pass e.g. start=(-1.5, 2.0)."))

@@ -15,9 +15,10 @@ from __future__ import annotations
 import math
 from typing import Any, Callable, Sequence
 
+from microopt._validate import real_number, whole_number
 from microopt.train.divergence import DEFAULT_DIVERGENCE_FACTOR
 from microopt.train.presets import preset
-from microopt.train.race import RaceResult, race
+from microopt.train.race import RaceResult, RunCallback, race
 from microopt.train.text import format_table
 
 
@@ -29,10 +30,10 @@ def log_space(start: float = 1e-4, stop: float = 10.0, per_decade: int = 2) -> l
     >>> log_space(0.01, 1.0)
     [0.01, 0.0316, 0.1, 0.316, 1.0]
     """
-    if not (isinstance(start, (int, float)) and isinstance(stop, (int, float)) and 0 < start < stop < math.inf):
-        raise ValueError(f"Invalid range: start={start!r}, stop={stop!r} (need 0 < start < stop).")
-    if isinstance(per_decade, bool) or not isinstance(per_decade, int) or per_decade < 1:
-        raise ValueError(f"Invalid per_decade: {per_decade!r} (must be a whole number >= 1).")
+    start = real_number("start", start, above=0.0, advice="log_space needs 0 < start < stop.")
+    stop = real_number("stop", stop, above=start, advice="log_space needs 0 < start < stop.")
+    per_decade = whole_number("per_decade", per_decade, minimum=1,
+                              advice="Pass how many learning rates to try per factor of 10, e.g. 2.")
     low, high = math.log10(start), math.log10(stop)
     n = max(1, round((high - low) * per_decade))
     return [float(f"{10 ** (low + (high - low) * i / n):.3g}") for i in range(n + 1)]
@@ -83,7 +84,8 @@ class SweepResult:
 def lr_sweep(problem, optimizer: str | Callable = "sgd", *, lrs: Sequence[float] | None = None,
              steps: int = 100, start: tuple[float, float] | None = None, model: Callable[[], Any] | None = None,
              batch_size: int | None = None, loss: str | Callable = "auto", seed: int = 0,
-             divergence_factor: float | None = DEFAULT_DIVERGENCE_FACTOR) -> SweepResult:
+             divergence_factor: float | None = DEFAULT_DIVERGENCE_FACTOR, callback: RunCallback | None = None,
+             n_jobs: int = 1) -> SweepResult:
     """Run ``optimizer`` on ``problem`` once per learning rate, each from the same start.
 
     Args:
@@ -94,6 +96,8 @@ def lr_sweep(problem, optimizer: str | Callable = "sgd", *, lrs: Sequence[float]
         lrs: the learning rates; default ``log_space(1e-4, 10)``: 1e-4, 3.16e-4, ..., 10.
         steps: k, the steps each run takes. The loss reported is f at the final point (2-D)
             or the loss on the whole training set after the last step (dataset).
+        callback, n_jobs: as in ``race``: ``callback(run, model)`` once per learning rate, in
+            order (``run.lr`` is its rate); ``n_jobs`` runs several at once, with the same results.
     """
     lrs = log_space() if lrs is None else _check_lrs(lrs)
     if isinstance(optimizer, str):
@@ -104,7 +108,7 @@ def lr_sweep(problem, optimizer: str | Callable = "sgd", *, lrs: Sequence[float]
         raise TypeError(f"optimizer must be a preset name, an optimizer class or make(params, lr=...), "
                         f"got {type(optimizer).__name__}: {optimizer!r}.")
     runs = race(factories, problem, steps=steps, start=start, model=model, batch_size=batch_size, loss=loss,
-                seed=seed, divergence_factor=divergence_factor)
+                seed=seed, divergence_factor=divergence_factor, callback=callback, n_jobs=n_jobs)
     return SweepResult(lrs, runs)
 
 
@@ -112,10 +116,9 @@ def _check_lrs(lrs: Sequence[float]) -> list[float]:
     lrs = list(lrs)
     if not lrs:
         raise ValueError("lrs is empty; pass some learning rates, e.g. log_space(1e-4, 10).")
-    for lr in lrs:
-        if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not 0 < lr < math.inf:
-            raise ValueError(f"Invalid learning rate in lrs: {lr!r} (must be a finite number > 0).")
+    lrs = [real_number("learning rate in lrs", lr, above=0.0, advice="Pass positive learning rates, "
+                       "e.g. log_space(1e-4, 10).") for lr in lrs]
     labels = [f"{lr:g}" for lr in lrs]
     if len(set(labels)) != len(labels):
         raise ValueError(f"lrs has repeated values: {lrs!r}. Give each learning rate once.")
-    return [float(lr) for lr in lrs]
+    return lrs

@@ -17,6 +17,11 @@ def format_number(value: Any) -> str:
     return str(value)
 
 
+def format_percent(fraction: float | None) -> str:
+    """An accuracy as a percentage with one decimal (``0.8525`` -> ``85.2%``), ``-`` when missing."""
+    return "-" if fraction is None else f"{fraction:.1%}"
+
+
 def format_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """An aligned text table: the first column left-aligned (names), the others right (numbers)."""
     cells = [[format_number(v) for v in row] for row in rows]

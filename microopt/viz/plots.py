@@ -13,14 +13,11 @@ matplotlib (and numpy, which comes with it) is imported inside the functions onl
 from __future__ import annotations
 
 import math
-import os
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from microopt.viz.landscape import (as_number, default_title, draw_landscape, landscape_figsize, read_bounds,
                                     read_trajectories, resolve_function, trajectory_style)
-from microopt.viz.style import CLASS_COLORS, color_for, legend_below, new_axes, save
-
-PathLike = str | os.PathLike | None
+from microopt.viz.style import PathLike, color_for, finish, new_axes
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -38,19 +35,6 @@ def _use_log(values: list[float], log: bool | str) -> bool:
         return bool(log)
     positive = [v for v in values if math.isfinite(v)]
     return bool(positive) and min(positive) > 0.0 and max(positive) / min(positive) > 100.0
-
-
-def _finish(fig, ax, title: str | None, path: PathLike, below: bool = False, grow_figure: bool = False):
-    """Title, legend and save. ``below``: the legend goes under the x label, where it hides no data;
-    ``grow_figure``: the plot made ``fig``, so it may grow taller to make room for that legend."""
-    if title:
-        ax.set_title(title)
-    if below:
-        legend_below(ax, grow_figure=grow_figure)
-    elif ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize="small", framealpha=0.85)
-    save(fig, path)
-    return fig
 
 
 # ----------------------------------------------------------------------------- loss curves
@@ -134,7 +118,7 @@ def plot_losses(runs: Any, *, per: str = "auto", log: bool | str = "auto", ax: A
     ax.set_xlabel(per)
     ax.set_ylabel(ylabel)
     ax.grid(True, which="major", alpha=0.3)
-    return _finish(fig, ax, title, path)
+    return finish(fig, ax, title, path)
 
 
 # ----------------------------------------------------------------------------- 2-D functions
@@ -176,95 +160,8 @@ def plot_contour(function: Any, trajectories: Any = None, *, ax: Any = None, bou
         if xs:
             ax.scatter([xs[-1]], [ys[-1]], marker="X" if diverged else "o", s=55, color=color,
                        edgecolors="white", linewidths=1.0, zorder=5)
-    return _finish(fig, ax, title if title is not None else default_title(function), path, below=True,
+    return finish(fig, ax, title if title is not None else default_title(function), path, below=True,
                    grow_figure=own_figure)
-
-
-# ----------------------------------------------------------------------------- classifiers
-def _grid_outputs(model: Callable, xs, ys) -> list[list[Any]]:
-    """The model's output at every grid point: a float score, or a list of k float logits."""
-    grid = []
-    for y in ys:
-        row = []
-        for x in xs:
-            out = model([float(x), float(y)])
-            if isinstance(out, (list, tuple)) and len(out) == 1:
-                out = out[0]
-            if isinstance(out, (list, tuple)):
-                row.append([as_number(v, "model output") for v in out])
-            else:
-                row.append(as_number(out, "model output"))
-        grid.append(row)
-    return grid
-
-
-def plot_decision_boundary(model: Callable, X: Sequence[Sequence[float]], y: Sequence[int], *,
-                           ax: Any = None, resolution: int = 60, padding: float = 0.5,
-                           title: str | None = None, path: PathLike = None):
-    """The regions a 2-feature classifier assigns to each class, with the data on top.
-
-    Args:
-        model: called as ``model([x1, x2])``; returns one score (a Value or float: class 1
-            when > 0, as for logits and hinge scores) or a list of k logits (the class is
-            the argmax), as ``microopt.nn.MLP`` does.
-        X, y: the samples (two features each) and their labels: 0/1, -1/+1 or 0..k-1.
-        resolution: grid points per axis; the model runs resolution² times, so keep it
-            modest for big models (60 takes about a second for a 2-16-16-1 MLP).
-        padding: margin around the data, in feature units.
-        ax, title, path: as in ``plot_losses``.
-
-    Returns the Figure.
-    """
-    import numpy as np
-
-    if len(X) != len(y):
-        raise ValueError(f"plot_decision_boundary: X has {len(X)} samples but y has {len(y)}.")
-    if len(X) == 0:
-        raise ValueError("plot_decision_boundary: X is empty; pass at least one sample.")
-    for i, x in enumerate(X):
-        if isinstance(x, (str, bytes)) or not hasattr(x, "__len__") or len(x) != 2:
-            raise ValueError(
-                f"plot_decision_boundary needs exactly 2 features per sample (to draw a plane), "
-                f"but sample {i} is {x!r}."
-            )
-    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 10:
-        raise ValueError(f"Invalid resolution: {resolution!r} (grid points per axis, a whole number >= 10).")
-    points = np.array([[as_number(v, f"X[{i}]") for v in x] for i, x in enumerate(X)])
-    labels = sorted(set(y))
-    signed = set(labels) <= {-1, 1} and -1 in labels
-    # class index of each label: -1/+1 become 0/1, so they match "score > 0 is class 1"
-    index = {label: (1 if label == 1 else 0) if signed else label for label in labels}
-    if not all(isinstance(c, int) and c >= 0 for c in index.values()):
-        raise ValueError(f"plot_decision_boundary: labels must be 0/1, -1/+1 or 0..k-1, got {labels}.")
-
-    (x0, y0), (x1, y1) = points.min(axis=0) - padding, points.max(axis=0) + padding
-    xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
-    Z = np.array(_grid_outputs(model, xs, ys))
-    if Z.ndim == 2:  # one score s per point: class 1 where s > 0, class 0 where s < 0
-        margins = [-Z, Z]
-    else:  # k logits per point: class c wins where z_c - max_{j != c} z_j > 0
-        margins = [Z[:, :, c] - np.delete(Z, c, axis=2).max(axis=2) for c in range(Z.shape[2])]
-    k = max(len(margins), max(index.values()) + 1)
-    colors = [CLASS_COLORS[c % len(CLASS_COLORS)] for c in range(k)]
-
-    fig, ax = new_axes(ax, figsize=(6.2, 5.2))
-    for c, margin in enumerate(margins):
-        # Each region is the zero level set of a margin, interpolated between grid points:
-        # boundaries come out smooth even on a coarse grid.
-        if margin.max() > 0.0:
-            ax.contourf(xs, ys, margin, levels=[0.0, margin.max() + 1.0], colors=[colors[c]], alpha=0.25)
-        # With one score, both margins have the same zero line: draw it once.
-        if margin.min() < 0.0 < margin.max() and (Z.ndim == 3 or c == 1):
-            ax.contour(xs, ys, margin, levels=[0.0], colors="black", linewidths=1.0)
-    for label in labels:
-        chosen = points[[t == label for t in y]]
-        ax.scatter(chosen[:, 0], chosen[:, 1], s=22, color=colors[index[label]], edgecolors="black",
-                   linewidths=0.5, label=f"class {label}", zorder=3)
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
-    ax.set_xlabel("feature 1")
-    ax.set_ylabel("feature 2")
-    return _finish(fig, ax, title if title is not None else "Decision boundary", path)
 
 
 # ----------------------------------------------------------------------------- learning-rate sweep
@@ -333,5 +230,5 @@ def plot_lr_sweep(lrs: Any, losses: Any = None, *, ax: Any = None, log: bool | s
     ax.set_xlabel("learning rate")
     ax.set_ylabel(ylabel)
     ax.grid(True, which="major", alpha=0.3)
-    return _finish(fig, ax, title if title is not None else "Learning-rate sweep", path, below=True,
+    return finish(fig, ax, title if title is not None else "Learning-rate sweep", path, below=True,
                    grow_figure=own_figure)

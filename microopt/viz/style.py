@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
+PathLike = str | os.PathLike | None
+
 OPTIMIZER_COLORS = {
     "gd": "#7f7f7f",
     "sgd": "#1f77b4",
@@ -100,11 +102,30 @@ def legend_below(ax: Any, *, grow_figure: bool = False, max_columns: int = 4):
     return legend
 
 
+def finish(fig, ax, title: str | None, path: PathLike, below: bool = False, grow_figure: bool = False):
+    """Title, legend and save: how every plot ends.
+
+    ``below``: the legend goes under the x label, where it hides no data; ``grow_figure``: the
+    plot made ``fig``, so it may grow taller to make room for that legend.
+    """
+    if title:
+        ax.set_title(title)
+    if below:
+        legend_below(ax, grow_figure=grow_figure)
+    elif ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize="small", framealpha=0.85)
+    save(fig, path)
+    return fig
+
+
 SAVE_FORMATS = (".png", ".svg", ".pdf", ".jpg", ".jpeg")
 
 
-def save(fig: Any, path: str | os.PathLike | None, dpi: int = 120) -> None:
-    """Write ``fig`` to ``path`` (PNG, SVG, PDF or JPEG, from the suffix), if a path is given."""
+def save(fig: Any, path: PathLike, dpi: int = 120) -> None:
+    """Write ``fig`` to ``path`` (PNG, SVG, PDF or JPEG, from the suffix), if a path is given.
+
+    The one place figures are written, by the plots and by the ``microopt`` command alike.
+    """
     if path is None:
         return
     suffix = os.path.splitext(os.fspath(path))[1].lower()

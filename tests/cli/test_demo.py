@@ -50,7 +50,7 @@ def test_demo_prints_both_comparison_tables(demo):
     assert set(rows) == {"sgd", "momentum", "rmsprop", "adam"}
     for name, row in rows.items():  # lr, final loss, steps, accuracy, diverged
         assert float(row[0]) == demo_command.MOONS_LRS[name]
-        assert 0.0 <= float(row[3]) <= 1.0
+        assert row[3].endswith("%") and 0.0 <= float(row[3][:-1]) <= 100.0  # accuracy in percent
     assert "Highest test accuracy:" in moons
 
 
@@ -83,19 +83,36 @@ def test_rosenbrock_story_at_the_default_length():
     assert race["adam"].steps_to_threshold is not None and race["adam"].steps_to_threshold < 1000
     assert race["gd"].steps_to_threshold is None
     assert race["adam"].final_loss < 1e-3 < race["gd"].final_loss
-    line = demo_command.summary(race, "gd", "adam")
-    assert f"adam reached loss <= 0.001 at step {race['adam'].steps_to_threshold}" in line
-    assert "gd did not reach loss <= 0.001 in 1000 steps" in line
+    line = demo_command.summary(race)
+    lowest = min((run for run in race if not run.diverged), key=lambda run: run.final_loss)
+    assert line.startswith(f"Lowest final loss: {lowest.name} ({lowest.final_loss:.3g}).")
+    first = min(run.steps_to_threshold for run in race if run.steps_to_threshold is not None)
+    fastest = [run.name for run in race if run.steps_to_threshold == first]
+    assert line.endswith(f"First to reach loss <= 0.001: {', '.join(fastest)}, at step {first}.")
+
+
+def test_summary_names_the_actual_winner_not_adam_by_default():
+    from microopt.train import RaceResult, RaceRun
+
+    momentum_wins = RaceResult([RaceRun("gd", [5.0, 2.0], 2.0, steps_to_threshold=None),
+                                RaceRun("momentum", [5.0, 0.001], 0.001, steps_to_threshold=1),
+                                RaceRun("adam", [5.0, 0.5], 0.5, steps_to_threshold=None)], "f", 1, 0.01)
+    assert demo_command.summary(momentum_wins) == ("Lowest final loss: momentum (0.001). "
+                                                   "First to reach loss <= 0.01: momentum, at step 1.")
+    nobody = RaceResult([RaceRun("gd", [5.0, 2.0], 2.0)], "f", 1, 0.01)
+    assert demo_command.summary(nobody) == "Lowest final loss: gd (2). No run reached loss <= 0.01 in 1 steps."
+    diverged = RaceResult([RaceRun("gd", [5.0, 1e9], float("inf"), diverged=True, diverged_at=1)], "f", 1, 0.01)
+    assert demo_command.summary(diverged) == "Every run diverged."
 
 
 def test_demo_decision_boundaries_use_the_trained_models():
-    """The models kept for the boundaries score exactly the race's test accuracy."""
-    from microopt.train import evaluate
+    """The models the race hands to its callback score exactly the race's test accuracy."""
+    from microopt.train import evaluate, race
 
     problem = common.make_problem("moons", samples=40, hidden=[4], seed=1)
-    models: dict = {}
-    race = common.race_with_progress(common.factories({"adam": ("adam", 0.05), "sgd": ("sgd", 0.1)}), problem,
-                                     steps=15, batch_size=8, seed=1, show_progress=False, models=models)
-    for name, model in models.items():
-        assert evaluate(model, problem.test)["accuracy"] == race[name].test_accuracy
-    assert models["adam"].state_dict() != models["sgd"].state_dict()
+    with common.RunProgress(2, desc="race", enabled=False) as progress:
+        result = race(common.factories({"adam": ("adam", 0.05), "sgd": ("sgd", 0.1)}), steps=15, callback=progress,
+                      **common.race_arguments(problem, batch_size=8, seed=1))
+    for name, model in progress.models.items():
+        assert evaluate(model, problem.test)["accuracy"] == result[name].test_accuracy
+    assert progress.models["adam"].state_dict() != progress.models["sgd"].state_dict()

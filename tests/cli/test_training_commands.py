@@ -63,7 +63,7 @@ def test_race_on_moons_shows_test_accuracy(tmp_path, capsys):
     for name in ("adam", "sgd"):
         cells = row(printed, name)
         assert float(cells[2]) == pytest.approx(expected[name].final_loss, rel=1e-3)
-        assert float(cells[4]) == pytest.approx(expected[name].test_accuracy, abs=1e-4)
+        assert cells[4] == f"{expected[name].test_accuracy:.1%}"  # accuracy in percent
 
 
 def test_race_on_a_dataset_draws_decision_boundaries_even_with_a_diverged_run(tmp_path, capsys):
@@ -74,7 +74,13 @@ def test_race_on_a_dataset_draws_decision_boundaries_even_with_a_diverged_run(tm
     assert_png(tmp_path / "race-moons-decision-boundaries.png")
 
 
-def test_race_progress_bar_goes_to_stderr(capsys):
+@pytest.fixture
+def terminal(monkeypatch):
+    """Bars are drawn as on a terminal (tests/cli/test_terminal.py runs the real one, a pty)."""
+    monkeypatch.setattr("microopt.train.progress.watched", lambda: True)
+
+
+def test_race_progress_bar_goes_to_stderr(terminal, capsys):
     assert main(["race", "--problem", "quadratic", "--optimizers", "gd", "--steps", "5", "--no-plots"]) == 0
     captured = capsys.readouterr()
     assert "race on quadratic" in captured.err and "race on" not in captured.out
@@ -127,7 +133,7 @@ def test_train_on_three_spirals(capsys):
     assert "3 classes" in printed and "MLP(2 -> 4 -> 3" in printed
 
 
-def test_train_shows_a_progress_bar_unless_told_not_to(capsys):
+def test_train_shows_a_progress_bar_unless_told_not_to(terminal, capsys):
     argv = ["train", "--samples", "20", "--hidden", "2", "--epochs", "1", "--no-plots"]
     assert main(argv) == 0
     assert "fit" in capsys.readouterr().err

@@ -39,13 +39,13 @@ def test_unknown_fields_are_named_with_the_ones_that_exist():
 def test_table_shows_only_columns_with_numbers():
     lines = make_history().table().splitlines()
     assert lines[0].split() == ["epoch", "train_loss", "train_accuracy", "lr"]
-    assert lines[2].split() == ["0", "0.75", "0.5", "0.1"]
-    assert lines[3].split() == ["1", "0.35", "0.5", "0.05"]
+    assert lines[2].split() == ["0", "0.75", "50.0%", "0.1"]  # accuracy in percent, as everywhere
+    assert lines[3].split() == ["1", "0.35", "50.0%", "0.05"]
 
 
 def test_repr_names_the_last_epoch():
     assert repr(make_history()) == (
-        "History(2 epochs, 4 steps; last epoch: train_loss=0.35, train_accuracy=0.5, lr=0.05)")
+        "History(2 epochs, 4 steps; last epoch: train_loss=0.35, train_accuracy=50.0%, lr=0.05)")
     assert repr(History()) == "History(0 steps, no complete epoch)"
 
 

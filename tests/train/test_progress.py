@@ -3,9 +3,17 @@
 import subprocess
 import sys
 
+import pytest
+
 from microopt.optim import SGD
 from microopt.train import fit
 from tests.train.conftest import small_model
+
+
+@pytest.fixture
+def terminal(monkeypatch):
+    """Bars are drawn as on a terminal (tests/cli/test_terminal.py runs a real one, a pty)."""
+    monkeypatch.setattr("microopt.train.progress.watched", lambda: True)
 
 
 def train(moons, **options):
@@ -13,7 +21,7 @@ def train(moons, **options):
     return fit(model, SGD(model.parameters(), lr=0.1), moons, epochs=2, batch_size=10, **options)
 
 
-def test_progress_true_draws_a_bar_over_all_steps(moons, capsys, monkeypatch):
+def test_progress_true_draws_a_bar_over_all_steps(moons, terminal, capsys, monkeypatch):
     monkeypatch.delenv("TQDM_DISABLE", raising=False)
     history = train(moons, progress=True)
     err = capsys.readouterr().err
@@ -26,13 +34,19 @@ def test_progress_false_prints_nothing(moons, capsys):
     assert capsys.readouterr() == ("", "")
 
 
-def test_tqdm_disable_in_the_environment_silences_the_bar(moons, capsys, monkeypatch):
+def test_no_bar_when_stderr_is_not_a_terminal(moons, capsys, monkeypatch):
+    monkeypatch.delenv("TQDM_DISABLE", raising=False)
+    train(moons, progress=True)  # capsys's stderr is no terminal, as a pipe or a log file is not
+    assert capsys.readouterr() == ("", "")
+
+
+def test_tqdm_disable_in_the_environment_silences_the_bar(moons, terminal, capsys, monkeypatch):
     monkeypatch.setenv("TQDM_DISABLE", "1")
     train(moons, progress=True)
     assert capsys.readouterr() == ("", "")
 
 
-def test_a_resumed_run_continues_the_bar_where_it_stopped(moons, capsys, monkeypatch):
+def test_a_resumed_run_continues_the_bar_where_it_stopped(moons, terminal, capsys, monkeypatch):
     monkeypatch.delenv("TQDM_DISABLE", raising=False)
     model = small_model()
     optimizer = SGD(model.parameters(), lr=0.1)

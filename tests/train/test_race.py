@@ -91,8 +91,9 @@ def test_presets_by_name_and_an_lr_for_all_of_them():
 def test_the_table_lists_every_run_in_order():
     result = race(["gd", "adam"], "quadratic", steps=10)
     lines = result.table().splitlines()
-    assert lines[0] == "quadratic, 10 steps"
-    assert lines[1].split()[:4] == ["optimizer", "final", "loss", "steps"]
+    assert lines[0] == "quadratic, 10 steps per run"
+    assert lines[1].split()[:5] == ["optimizer", "lr", "final", "loss", "steps"]
+    assert lines[3].split()[:2] == ["gd", f"{PRESETS['gd'][1]['lr']:g}"]
     assert [line.split()[0] for line in lines[3:]] == ["gd", "adam"]
     assert result.rows()[1]["final_loss"] == result["adam"].final_loss
 
@@ -166,3 +167,47 @@ def test_plots_draw_the_curves_and_the_trajectories(moons):
     with pytest.raises(ValueError, match="plot_contour needs a race on a 2-D function"):
         dataset_race.plot_contour()
     plt.close("all")
+
+
+# --------------------------------------------------------------------- the per-run callback
+def test_the_callback_gets_every_run_in_order_with_its_trained_model(moons, val_moons):
+    seen = []
+    result = race(["gd", "adam"], moons, model=small_model, steps=5, batch_size=8, test_data=val_moons,
+                  callback=lambda run, model: seen.append((run, model)))
+    assert [run.name for run, _ in seen] == ["gd", "adam"]
+    for run, model in seen:
+        assert run is result[run.name]
+        # the model handed over is the one trained: it scores exactly the run's numbers
+        assert evaluate(model, val_moons)["accuracy"] == run.test_accuracy
+        assert evaluate(model, moons)["loss"] == run.final_loss
+
+
+def test_on_a_function_the_callback_gets_the_final_point():
+    points = {}
+    result = race(FACTORIES, "rosenbrock", steps=10, callback=lambda run, xy: points.update({run.name: xy}))
+    for name, (x, y) in points.items():
+        assert (x.data, y.data) == result[name].trajectory[-1]
+
+
+def test_each_run_knows_its_learning_rate():
+    result = race({"slow": lambda p: SGD(p, lr=1e-3), "adam": "adam"}, "quadratic", steps=2)
+    assert result["slow"].lr == 1e-3 and result["adam"].lr == PRESETS["adam"][1]["lr"]
+    assert result.rows()[0]["lr"] == 1e-3
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"callback": 3}, TypeError, r"callback must be a function callback\(run, model\), got int: 3"),
+    ({"n_jobs": 0}, ValueError, r"Invalid n_jobs: 0 \(must be a whole number >= 1, or -1 for every core\)"),
+    ({"n_jobs": 1.5}, ValueError, r"Invalid n_jobs: 1.5 "),
+    ({"n_jobs": True}, ValueError, r"Invalid n_jobs: True "),
+    ({"steps": 2.0}, ValueError, r"Invalid steps: 2.0 \(must be a whole number >= 1\)"),
+])
+def test_bad_callbacks_and_job_counts_are_refused(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        race(["gd"], "quadratic", **{"steps": 2, **kwargs})
+
+
+def test_numpy_numbers_are_accepted():
+    import numpy as np
+    result = race(["gd"], "quadratic", steps=np.int64(3), start=(np.float32(1.0), np.float64(2.0)))
+    assert len(result["gd"].losses) == 4 and result["gd"].trajectory[0] == (1.0, 2.0)

@@ -67,7 +67,7 @@ def test_bad_learning_rates_are_refused(lrs, message):
 
 
 def test_log_space_refuses_an_empty_range():
-    with pytest.raises(ValueError, match=r"Invalid range: start=1.0, stop=0.1"):
+    with pytest.raises(ValueError, match=r"Invalid stop: 0.1 \(must be a finite number > 1\). log_space needs 0 <"):
         log_space(1.0, 0.1)
 
 
@@ -83,3 +83,9 @@ def test_plot_draws_the_sweep_on_a_log_lr_axis():
     assert list(line.get_xdata()) == [0.01, 0.1, 1.0] and ax.get_xscale() == "log"
     assert list(line.get_ydata())[:2] == sweep.losses[:2] and math.isnan(line.get_ydata()[2])  # diverged
     plt.close("all")
+
+
+def test_the_callback_sees_each_learning_rate_in_order():
+    rates = []
+    sweep = lr_sweep("quadratic", "gd", lrs=[0.01, 0.1, 1.0], steps=5, callback=lambda run, _: rates.append(run.lr))
+    assert rates == sweep.lrs == [0.01, 0.1, 1.0]

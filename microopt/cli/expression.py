@@ -15,14 +15,9 @@ import ast
 import math
 import re
 
+from microopt.engine.ops import FUNCTIONS  # name -> how to apply it to a Value, from the op registry
 from microopt.engine.value import Value
 
-# name -> how to apply it to a Value; the names of Value's methods, plus abs
-FUNCTIONS = {
-    "exp": Value.exp, "log": Value.log, "sqrt": Value.sqrt, "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid, "relu": Value.relu, "leaky_relu": Value.leaky_relu,
-    "softplus": Value.softplus, "sin": Value.sin, "cos": Value.cos, "abs": abs,
-}
 _OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _LABEL_LENGTH = 24  # longer sub-expressions are shortened in the diagram

@@ -11,9 +11,18 @@ gradient across ``backward()`` calls, so reset them with ``zero_grad()`` between
 Intermediate nodes get a fresh gradient on every call. Calling ``backward()`` twice therefore
 gives each leaf exactly twice the gradient, never more.
 
-Design notes (why it is fast): one object per node, with ``__slots__`` and no closures,
-lists or tuples per binary op. Nodes hold no reference cycles, so Python frees a graph the
-moment it is dropped instead of waiting for the cyclic garbage collector.
+Design notes (why it is fast):
+
+- one object per node, with ``__slots__`` and no closures, lists or tuples per binary op;
+- a plain number in an operation is folded into the node: ``x * 2.0`` makes one node, whose
+  op reads ``* 2`` in diagrams, instead of a leaf for 2.0 and a product;
+- nodes hold no reference cycles, so Python frees a graph the moment it is dropped, and the
+  cyclic garbage collector, which would rescan the whole live graph again and again while it
+  grows, is paused during ``backward()`` (``microopt.engine.collector``);
+- the topological sort marks visited nodes on the nodes themselves, not in a set.
+
+Every operation is listed, with its formula, derivative and test domain, in
+``microopt.engine.ops.OPS``; the op names stored in ``Value._op`` are the keys of that table.
 """
 
 from __future__ import annotations
@@ -22,11 +31,52 @@ import math
 from numbers import Real
 from typing import Iterable, Union
 
+from microopt.engine.collector import paused_collector
+
 Number = Union[int, float]
 
 LEAF = ""  # the op of a Value you create yourself
 SUM = "sum"  # the op of microopt.sum: one node for many terms
-_PLACE_NEXT = object()  # topological_order's marker: "the node below me is ready"
+_PLACE_NEXT = object()  # topological order's marker: "the node below me is ready"
+
+# How each op shows in diagrams and step-through ("{c}" is the folded constant): the ops of a
+# Value and a plain number show the number, e.g. "* 2" for x * 2.0 and "1 -" for 1 - x.
+LABELS = {
+    "add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**", "neg": "neg", "abs": "abs",
+    "exp": "exp", "log": "log", "sqrt": "sqrt", "tanh": "tanh", "sigmoid": "sigmoid", "relu": "relu",
+    "leaky_relu": "leaky_relu", "softplus": "softplus", "sin": "sin", "cos": "cos", SUM: "sum",
+    "add_const": "+ {c}", "sub_const": "- {c}", "rsub_const": "{c} -", "mul_const": "* {c}",
+    "div_const": "/ {c}", "rdiv_const": "{c} /", "pow_const": "**{c}", "rpow_const": "{c} **",
+}
+CONSTANT_OPS = frozenset(name for name, label in LABELS.items() if "{c}" in label) | {"leaky_relu"}
+
+_new = object.__new__
+
+
+def _node(data: float, op: str, a, da: float, b: Value | None = None, db: float = 0.0) -> Value:
+    """A Value computed by ``op`` from parent ``a`` (and ``b``), with d(out)/da and d(out)/db.
+
+    The engine's own constructor: it skips the checks of ``Value(...)``, whose arguments come
+    from the user. ``a`` is a tuple of terms for ``sum``.
+    """
+    node = _new(Value)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._op = op
+    node._a = a
+    node._da = da
+    node._b = b
+    node._db = db
+    node._mark = None
+    return node
+
+
+def _with_constant(data: float, op: str, a: Value, da: float, constant: float) -> Value:
+    """A node of ``op`` on the Value ``a`` and a plain number, folded in as ``constant``."""
+    node = _node(data, op, a, da)
+    node._const = constant
+    return node
 
 
 def _to_float(data: object, op: str = "") -> float:
@@ -41,7 +91,29 @@ def _to_float(data: object, op: str = "") -> float:
             f"unsupported operand for {op}: a Value and {type(data).__name__} {data!r}. "
             "Use an int, a float or a Value."
         )
-    return float(data)
+    try:
+        return float(data)
+    except OverflowError:  # an int beyond the largest float, such as 10**400
+        digits = f"about {len(format(data, 'x')) * 1.204:.0f} digits" if isinstance(data, int) else "a huge number"
+        raise OverflowError(
+            f"Invalid {'Value data' if not op else 'operand for ' + op}: {digits} (must fit in a float, "
+            "at most about 1.8e308). Scale it down, or use a float such as 1e300."
+        ) from None
+
+
+def fsum(numbers: list[float]) -> float:
+    """math.fsum (exactly rounded), or what ``+`` gives when fsum refuses.
+
+    fsum raises where plain addition gives a special value: ValueError for inf + -inf (``+``
+    gives nan) and OverflowError when a partial sum overflows (``+`` gives inf).
+    """
+    try:
+        return math.fsum(numbers)
+    except (ValueError, OverflowError):
+        total = 0.0
+        for x in numbers:
+            total += x
+        return total
 
 
 class Value:
@@ -54,27 +126,49 @@ class Value:
     (-2.0, 2.0)
     """
 
-    # _a, _b are the parents (None when absent); _da, _db the local derivatives
-    # d(self)/d(_a) and d(self)/d(_b). An n-ary sum keeps its terms as a tuple in _a.
-    __slots__ = ("data", "grad", "label", "_op", "_a", "_da", "_b", "_db")
+    # _op names the operation (a key of microopt.engine.ops.OPS); _a, _b are the parents (None
+    # when absent), _da, _db the local derivatives d(self)/d(_a) and d(self)/d(_b). An n-ary
+    # sum keeps its terms as a tuple in _a. _const is the plain number folded into an op with
+    # a constant (CONSTANT_OPS); _mark is the topological sort's "visited" stamp.
+    __slots__ = ("data", "grad", "label", "_op", "_a", "_da", "_b", "_db", "_const", "_mark")
 
-    def __init__(self, data: Number, label: str = "", _op: str = LEAF,
-                 _a: Value | None = None, _da: float = 0.0,
-                 _b: Value | None = None, _db: float = 0.0) -> None:
+    def __init__(self, data: Number, label: str = "", *micrograd_arguments) -> None:
+        if micrograd_arguments or isinstance(label, (tuple, list, set, frozenset)):
+            raise TypeError(
+                f"Invalid Value arguments: Value({data!r}, {label!r}"
+                f"{''.join(', ' + repr(x) for x in micrograd_arguments)}) (must be Value(data, label=''), "
+                "the label a name, not a tuple of parents). This looks like micrograd's "
+                "Value(data, _children, _op): in microopt, results are built with operations "
+                "(a + b, a.tanh()), which record the graph; microopt.micrograd offers micrograd's signature."
+            )
         self.data = data if type(data) is float else _to_float(data)
         self.grad = 0.0
         self.label = label
-        self._op = _op
-        self._a = _a
-        self._da = _da
-        self._b = _b
-        self._db = _db
+        self._op = LEAF
+        self._a = None
+        self._da = 0.0
+        self._b = None
+        self._db = 0.0
+        self._mark = None
 
     # ----------------------------------------------------------------- graph structure
     @property
     def op(self) -> str:
-        """The operation that made this Value ('' for a leaf)."""
+        """How the operation that made this Value reads ('' for a leaf): '+', 'tanh', '* 2'..."""
+        if self._op == LEAF:
+            return LEAF
+        label = LABELS[self._op]
+        return label.format(c=f"{self._const:g}") if "{c}" in label else label
+
+    @property
+    def op_name(self) -> str:
+        """The operation's name in ``microopt.engine.ops.OPS`` ('' for a leaf): 'add', 'mul_const'..."""
         return self._op
+
+    @property
+    def constant(self) -> float | None:
+        """The plain number folded into this node (2.0 for ``x * 2.0``), else None."""
+        return self._const if self._op in CONSTANT_OPS else None
 
     @property
     def parents(self) -> tuple[Value, ...]:
@@ -103,73 +197,81 @@ class Value:
 
     # ----------------------------------------------------------------- arithmetic
     def __add__(self, other: Value | Number) -> Value:
-        other = other if isinstance(other, Value) else Value(_to_float(other, "+"))
-        # d(a+b)/da = 1, d(a+b)/db = 1
-        return Value(self.data + other.data, "", "+", self, 1.0, other, 1.0)
-
-    def __mul__(self, other: Value | Number) -> Value:
-        other = other if isinstance(other, Value) else Value(_to_float(other, "*"))
-        # d(ab)/da = b, d(ab)/db = a
-        return Value(self.data * other.data, "", "*", self, other.data, other, self.data)
-
-    def __truediv__(self, other: Value | Number) -> Value:
-        other = other if isinstance(other, Value) else Value(_to_float(other, "/"))
-        if other.data == 0.0:
-            raise ZeroDivisionError(
-                f"division by zero: {self!r} / {other!r}. Check the denominator, "
-                "or add a small epsilon to it."
-            )
-        quotient = self.data / other.data
-        # d(a/b)/da = 1/b, d(a/b)/db = -a/b^2 = -(a/b)/b
-        return Value(quotient, "", "/", self, 1.0 / other.data, other, -quotient / other.data)
-
-    def __pow__(self, other: Value | Number) -> Value:
+        """a + b;  d/da = 1, d/db = 1."""
         if isinstance(other, Value):
-            return _power(self, other)
-        k = _to_float(other, "**")
-        a = self.data
-        if a < 0.0 and not k.is_integer():
-            raise ValueError(
-                f"power: a negative base to a non-integer exponent is not real: "
-                f"{a!r} ** {k!r}. Use abs() first, or an integer exponent."
-            )
-        if a == 0.0 and k < 0.0:
-            raise ZeroDivisionError(f"power: 0.0 ** {k!r} divides by zero (base is {self!r}).")
-        try:
-            return Value(a ** k, "", f"**{k:g}", self, _power_slope(a, k))  # d(a^k)/da = k a^(k-1)
-        except OverflowError:
-            raise _power_overflow(a, k) from None
+            return _node(self.data + other.data, "add", self, 1.0, other, 1.0)
+        c = _constant(other, "+")
+        return _with_constant(self.data + c, "add_const", self, 1.0, c)
 
-    def __rpow__(self, base: Number) -> Value:
-        return _power(Value(_to_float(base, "**")), self)
-
-    def __neg__(self) -> Value:
-        return Value(-self.data, "", "neg", self, -1.0)
+    __radd__ = __add__  # c + a = a + c, bit for bit
 
     def __sub__(self, other: Value | Number) -> Value:
-        other = other if isinstance(other, Value) else Value(_to_float(other, "-"))
-        # d(a-b)/da = 1, d(a-b)/db = -1
-        return Value(self.data - other.data, "", "-", self, 1.0, other, -1.0)
-
-    def __radd__(self, other: Number) -> Value:
-        return Value(_to_float(other, "+")) + self
-
-    def __rmul__(self, other: Number) -> Value:
-        return Value(_to_float(other, "*")) * self
+        """a - b;  d/da = 1, d/db = -1."""
+        if isinstance(other, Value):
+            return _node(self.data - other.data, "sub", self, 1.0, other, -1.0)
+        c = _constant(other, "-")
+        return _with_constant(self.data - c, "sub_const", self, 1.0, c)
 
     def __rsub__(self, other: Number) -> Value:
-        return Value(_to_float(other, "-")) - self
+        """c - a;  d/da = -1."""
+        c = _constant(other, "-")
+        return _with_constant(c - self.data, "rsub_const", self, -1.0, c)
+
+    def __mul__(self, other: Value | Number) -> Value:
+        """a · b;  d/da = b, d/db = a."""
+        if isinstance(other, Value):
+            return _node(self.data * other.data, "mul", self, other.data, other, self.data)
+        c = _constant(other, "*")
+        return _with_constant(self.data * c, "mul_const", self, c, c)
+
+    __rmul__ = __mul__  # c · a = a · c, bit for bit
+
+    def __truediv__(self, other: Value | Number) -> Value:
+        """a / b;  d/da = 1/b, d/db = -a/b² = -(a/b)/b."""
+        if isinstance(other, Value):
+            b = other.data
+            _check_denominator(self, b)
+            quotient = self.data / b
+            return _node(quotient, "div", self, 1.0 / b, other, -quotient / b)
+        c = _constant(other, "/")
+        _check_denominator(self, c)
+        return _with_constant(self.data / c, "div_const", self, 1.0 / c, c)
 
     def __rtruediv__(self, other: Number) -> Value:
-        return Value(_to_float(other, "/")) / self
+        """c / a;  d/da = -c/a² = -(c/a)/a."""
+        c = _constant(other, "/")
+        a = self.data
+        if a == 0.0:
+            raise ZeroDivisionError(f"division by zero: {c!r} / {self!r}. Check the denominator, "
+                                    "or add a small epsilon to it.")
+        quotient = c / a
+        return _with_constant(quotient, "rdiv_const", self, -quotient / a, c)
+
+    def __pow__(self, other: Value | Number) -> Value:
+        """a ** k;  d/da = k a^(k-1)  (for a Value exponent b: d/db = a^b log a)."""
+        if isinstance(other, Value):
+            return _power(self, other)
+        k = _constant(other, "**")
+        return _with_constant(power_value(self.data, k), "pow_const", self, power_slope(self.data, k), k)
+
+    def __rpow__(self, base: Number) -> Value:
+        """c ** a;  d/da = c^a log c."""
+        c = _constant(base, "**")
+        result = exponent_power(c, self.data)
+        return _with_constant(result, "rpow_const", self, log_slope(result, c), c)
+
+    def __neg__(self) -> Value:
+        """-a;  d/da = -1."""
+        return _node(-self.data, "neg", self, -1.0)
 
     def __abs__(self) -> Value:
+        """abs(a) = |a|;  d/da = sign(a), with sign(0) = 0 (and sign(nan) = 0) as in PyTorch."""
         a = self.data
-        # d|a|/da = sign(a), with sign(0) = 0 as in PyTorch
-        return Value(abs(a), "", "abs", self, (a > 0.0) - (a < 0.0) + 0.0)
+        return _node(abs(a), "abs", self, abs_slope(a))
 
     # ----------------------------------------------------------------- functions
     def exp(self) -> Value:
+        """exp(a) = e^a;  d/da = exp(a)."""
         try:
             e = math.exp(self.data)
         except OverflowError:
@@ -177,18 +279,20 @@ class Value:
                 f"exp overflows for input {self.data!r} (largest is about 709.78). "
                 "Scale the input down, or use a stable form such as softplus or log-sum-exp."
             ) from None
-        return Value(e, "", "exp", self, e)  # d(e^a)/da = e^a
+        return _node(e, "exp", self, e)
 
     def log(self) -> Value:
+        """log(a) = ln a, the natural logarithm;  d/da = 1/a."""
         a = self.data
         if a <= 0.0:
             raise ValueError(
                 f"log is only defined for positive inputs, got {a!r} (from {self!r}). "
                 "Clamp the input or add a small epsilon."
             )
-        return Value(math.log(a), "", "log", self, 1.0 / a)  # d(log a)/da = 1/a
+        return _node(math.log(a), "log", self, 1.0 / a)
 
     def sqrt(self) -> Value:
+        """sqrt(a) = √a;  d/da = 1/(2√a), infinite at a = 0 as in PyTorch."""
         a = self.data
         if a < 0.0:
             raise ValueError(
@@ -196,44 +300,44 @@ class Value:
                 "Use abs() first, or clamp the input."
             )
         s = math.sqrt(a)
-        # d(sqrt a)/da = 1/(2 sqrt a): infinite at 0, as in PyTorch
-        return Value(s, "", "sqrt", self, 0.5 / s if s > 0.0 else math.inf)
+        return _node(s, "sqrt", self, sqrt_slope(s))
 
     def tanh(self) -> Value:
-        t = math.tanh(self.data)  # stable: math.tanh saturates to +-1, never overflows
-        return Value(t, "", "tanh", self, 1.0 - t * t)  # d(tanh a)/da = 1 - tanh^2
+        """tanh(a) = (e^a - e^-a)/(e^a + e^-a);  d/da = 1 - tanh(a)²."""
+        t = math.tanh(self.data)  # stable: math.tanh saturates to ±1, never overflows
+        return _node(t, "tanh", self, 1.0 - t * t)
 
     def sigmoid(self) -> Value:
-        a = self.data
-        # stable: exp is only ever taken of a non-positive number, so it cannot overflow
-        if a >= 0.0:
-            s = 1.0 / (1.0 + math.exp(-a))
-        else:
-            e = math.exp(a)
-            s = e / (1.0 + e)
-        return Value(s, "", "sigmoid", self, s * (1.0 - s))  # d(sigma)/da = sigma (1 - sigma)
+        """sigmoid(a) = σ(a) = 1/(1 + e^-a);  d/da = σ(a)(1 - σ(a))."""
+        s = sigmoid(self.data)
+        return _node(s, "sigmoid", self, s * (1.0 - s))
 
     def relu(self) -> Value:
+        """relu(a) = max(a, 0);  d/da = 1 if a > 0 else 0. NaN passes through, as in PyTorch."""
         a = self.data
-        return Value(a if a > 0.0 else 0.0, "", "relu", self, 1.0 if a > 0.0 else 0.0)
+        return _node(relu(a), "relu", self, relu_slope(a))
 
     def leaky_relu(self, negative_slope: float = 0.01) -> Value:
+        """leaky_relu(a) = a if a > 0 else s·a;  d/da = 1 if a > 0 else s  (s = negative_slope)."""
         a = self.data
-        slope = 1.0 if a > 0.0 else float(negative_slope)
-        return Value(a * slope, "", "leaky_relu", self, slope)
+        s = _constant(negative_slope, "leaky_relu")
+        slope = leaky_slope(a, s)
+        return _with_constant(a * slope, "leaky_relu", self, slope, s)
 
     def softplus(self) -> Value:
+        """softplus(a) = log(1 + e^a);  d/da = sigmoid(a) = 1/(1 + e^-a)."""
         a = self.data
-        # stable: log(1 + e^a) = max(a, 0) + log1p(e^-|a|)
-        value = max(a, 0.0) + math.log1p(math.exp(-abs(a)))
-        s = 1.0 / (1.0 + math.exp(-a)) if a >= 0.0 else math.exp(a) / (1.0 + math.exp(a))
-        return Value(value, "", "softplus", self, s)  # d(softplus)/da = sigmoid(a)
+        return _node(softplus(a), "softplus", self, sigmoid(a))
 
     def sin(self) -> Value:
-        return Value(math.sin(self.data), "", "sin", self, math.cos(self.data))
+        """sin(a);  d/da = cos(a)."""
+        a = self.data
+        return _node(sine(a), "sin", self, cosine(a))
 
     def cos(self) -> Value:
-        return Value(math.cos(self.data), "", "cos", self, -math.sin(self.data))
+        """cos(a);  d/da = -sin(a)."""
+        a = self.data
+        return _node(cosine(a), "cos", self, -sine(a))
 
     # ----------------------------------------------------------------- comparisons
     # Comparisons look at data and return plain bools; equality stays identity, so Values
@@ -252,39 +356,27 @@ class Value:
 
     __hash__ = object.__hash__
 
+    # ----------------------------------------------------------------- conversions
+    def __float__(self):
+        raise TypeError(
+            f"float() of a Value would detach it from the graph: {self!r}. Use value.data (or "
+            "value.item()) for the plain number, or keep computing with the Value."
+        )
+
+    def __int__(self):
+        raise TypeError(
+            f"int() of a Value would detach it from the graph: {self!r}. Use int(value.data) "
+            "(or int(value.item())) for a plain whole number."
+        )
+
+    def __format__(self, spec: str) -> str:
+        """``f"{v:.3f}"`` formats the data; a plain ``f"{v}"`` is the repr."""
+        return format(self.data, spec) if spec else repr(self)
+
     # ----------------------------------------------------------------- backpropagation
     def topological_order(self) -> list[Value]:
-        """Every node this Value depends on, each after all of its parents.
-
-        An iterative depth-first search (no recursion, so graphs of any depth work): a node
-        is pushed back under a marker, then its parents; when the marker comes off the stack
-        again, every parent has been placed, and the node follows them.
-
-        A parent already visited is not pushed again (a weight feeds hundreds of nodes): it
-        has been placed already, since in a graph without cycles a node still waiting for its
-        parents cannot itself be a parent of the node being expanded.
-        """
-        order: list[Value] = []
-        visited: set[Value] = set()
-        stack: list = [self]
-        while stack:
-            node = stack.pop()
-            if node is _PLACE_NEXT:
-                order.append(stack.pop())
-            elif node not in visited:
-                visited.add(node)
-                stack.append(node)
-                stack.append(_PLACE_NEXT)
-                if node._op == SUM:
-                    for term in node._a:
-                        if term not in visited:
-                            stack.append(term)
-                elif node._a is not None:
-                    if node._a not in visited:
-                        stack.append(node._a)
-                    if node._b is not None and node._b not in visited:
-                        stack.append(node._b)
-        return order
+        """Every node this Value depends on, each after all of its parents."""
+        return _sorted(self)
 
     def backward(self, gradient: float = 1.0) -> None:
         """Fill ``.grad`` of every node with d(self)/d(node), by the chain rule.
@@ -296,30 +388,31 @@ class Value:
         if isinstance(gradient, bool) or not isinstance(gradient, Real):
             raise TypeError(f"backward(gradient) needs a number, got {type(gradient).__name__}: "
                             f"{gradient!r}. Leave it out to start from 1.")
-        order = self.topological_order()
-        leaves = [node for node in order if node._op == LEAF]
-        earlier = [leaf.grad for leaf in leaves]
-        for node in order:
-            node.grad = 0.0
-        self.grad = gradient
-        for node in reversed(order):
-            if node._op == LEAF:
-                continue
-            if node._op == SUM:  # d(sum)/d(term) = 1 for every term
-                for term in node._a:
-                    term.grad += node.grad
-                continue
-            node._a.grad += node._da * node.grad
-            if node._b is not None:
-                node._b.grad += node._db * node.grad
-        for leaf, grad in zip(leaves, earlier):
-            leaf.grad += grad
+        with paused_collector():
+            held: list[tuple[Value, float]] = []  # each leaf's gradient from earlier calls
+            order = _sorted(self, held)  # every grad is 0.0 from here on
+            self.grad = float(gradient)
+            for node in reversed(order):
+                a = node._a
+                if a is None:  # a leaf: nothing to pass on
+                    continue
+                grad = node.grad
+                if node._op == SUM:  # d(sum)/d(term) = 1 for every term
+                    for term in a:
+                        term.grad += grad
+                    continue
+                a.grad += node._da * grad
+                b = node._b
+                if b is not None:
+                    b.grad += node._db * grad
+            for leaf, earlier in held:  # leaves accumulate: this call's gradient + what they held
+                leaf.grad += earlier
 
     # ----------------------------------------------------------------- display
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
-        op = f", op={self._op!r}" if self._op else ""
-        return f"Value(data={self.data:.6g}, grad={self.grad:.6g}{label}{op})"
+        op = f", op={self.op!r}" if self._op else ""
+        return f"Value(data={_shown(self.data)}, grad={_shown(self.grad)}{label}{op})"
 
     def draw(self, **options):
         """The computation graph as a ``graphviz.Digraph`` (see ``microopt.viz.draw_graph``)."""
@@ -328,9 +421,144 @@ class Value:
         return draw_graph(self, **options)
 
 
-def _power(base: Value, exponent: Value) -> Value:
-    """base ** exponent when the exponent is itself a Value."""
-    a, b = base.data, exponent.data
+def _sorted(root: Value, held: list | None = None) -> list[Value]:
+    """Every node ``root`` depends on, each after all of its parents.
+
+    An iterative depth-first search (no recursion, so graphs of any depth work): a node is
+    pushed back under a marker, then its parents; when the marker comes off the stack again,
+    every parent has been placed, and the node follows them. A node is visited once: the
+    search stamps it with this search's own ``mark`` (faster than a set of visited nodes).
+    A parent already stamped is not pushed again (a weight feeds hundreds of nodes): in a
+    graph without cycles, it has been placed already.
+
+    For ``backward()``, given the list ``held``: every grad is set to 0.0 as its node is found,
+    after each leaf's ``data`` and ``grad`` are checked to be numbers and its grad is appended
+    to ``held`` as ``(leaf, grad)``.
+    """
+    order: list[Value] = []
+    mark = object()  # unique to this search (never the list: nodes would then hold a cycle)
+    stack: list = [root]
+    while stack:
+        node = stack.pop()
+        if node is _PLACE_NEXT:
+            order.append(stack.pop())
+            continue
+        if node._mark is mark:
+            continue
+        node._mark = mark
+        a = node._a
+        if a is None:  # a leaf has no parents: it is ready at once
+            if held is not None:
+                if type(node.grad) is not float or type(node.data) is not float:
+                    _check_leaf(node)
+                held.append((node, node.grad))
+                node.grad = 0.0
+            order.append(node)
+            continue
+        if held is not None:
+            node.grad = 0.0
+        stack.append(node)
+        stack.append(_PLACE_NEXT)
+        if node._op == SUM:
+            for term in a:
+                if term._mark is not mark:
+                    stack.append(term)
+        else:
+            if a._mark is not mark:
+                stack.append(a)
+            b = node._b
+            if b is not None and b._mark is not mark:
+                stack.append(b)
+    return order
+
+
+def _check_leaf(leaf: Value) -> None:
+    """A leaf whose ``grad`` or ``data`` was replaced by something else than a float."""
+    name = f"the leaf {leaf.label!r}" if leaf.label else "a leaf Value"
+    if leaf.grad is None:
+        raise TypeError(
+            f"Invalid grad of {name}: None (must be a number). microopt gradients start at 0.0, "
+            "not None as in PyTorch: reset them with zero_grad() or value.grad = 0.0."
+        )
+    for attribute in ("grad", "data"):
+        number = getattr(leaf, attribute)
+        if isinstance(number, bool) or not isinstance(number, Real):
+            raise TypeError(
+                f"Invalid {attribute} of {name}: {type(number).__name__} {number!r} (must be a number). "
+                f"Set value.{attribute} to a float."
+            )
+        setattr(leaf, attribute, _to_float(number))
+
+
+def _constant(other: object, op: str) -> float:
+    """The plain number on the other side of an operation, as a float."""
+    return other if type(other) is float else _to_float(other, op)
+
+
+def _shown(x) -> str:
+    return f"{x:.6g}" if isinstance(x, (int, float)) and not isinstance(x, bool) else repr(x)
+
+
+# --------------------------------------------------------------------- the formulas, once
+# The compiled step (microopt.train.compile) calls these same functions, so that its numbers
+# are the eager engine's, bit for bit.
+def sigmoid(a: float) -> float:
+    """σ(a) = 1/(1 + e^-a), computed so that exp never overflows."""
+    # stable: exp is only ever taken of a non-positive number
+    if a >= 0.0:
+        return 1.0 / (1.0 + math.exp(-a))
+    e = math.exp(a)
+    return e / (1.0 + e)
+
+
+def softplus(a: float) -> float:
+    """log(1 + e^a), in the stable form max(a, 0) + log1p(e^-|a|)."""
+    return max(a, 0.0) + math.log1p(math.exp(-abs(a)))
+
+
+def sqrt_slope(s: float) -> float:
+    """d(√a)/da = 1/(2√a) from s = √a; infinite at 0, as in PyTorch."""
+    return 0.5 / s if s != 0.0 else math.inf
+
+
+def sine(a: float) -> float:
+    """sin a; nan at ±inf, as in PyTorch (math.sin raises ValueError there)."""
+    return math.sin(a) if not math.isinf(a) else math.nan
+
+
+def cosine(a: float) -> float:
+    """cos a; nan at ±inf, as in PyTorch (math.cos raises ValueError there)."""
+    return math.cos(a) if not math.isinf(a) else math.nan
+
+
+def relu(a: float) -> float:
+    """max(a, 0), with relu(nan) = nan as in PyTorch ("not a <= 0" is true for nan)."""
+    return a if not a <= 0.0 else 0.0
+
+
+def relu_slope(a: float) -> float:
+    """d relu(a)/da: 1 where a > 0 (and at nan, as in PyTorch), else 0."""
+    return 1.0 if not a <= 0.0 else 0.0
+
+
+def leaky_slope(a: float, negative_slope: float) -> float:
+    """d leaky_relu(a)/da: 1 where a > 0, else the negative slope (also at nan, as in PyTorch)."""
+    return 1.0 if a > 0.0 else negative_slope
+
+
+def abs_slope(a: float) -> float:
+    """d|a|/da = sign(a), with sign(0) = sign(nan) = 0 as in PyTorch."""
+    return (a > 0.0) - (a < 0.0) + 0.0
+
+
+def _check_denominator(numerator: Value, b: float) -> None:
+    if b == 0.0:
+        raise ZeroDivisionError(f"division by zero: {numerator!r} / {b!r}. Check the denominator, "
+                                "or add a small epsilon to it.")
+
+
+def _check_power_base(a: float, b: float) -> None:
+    """A Value exponent needs a base >= 0 (the derivative involves log(base))."""
     if a < 0.0:
         raise ValueError(
             f"power: a Value exponent needs a base >= 0 (the derivative involves log(base)), "
@@ -338,14 +566,39 @@ def _power(base: Value, exponent: Value) -> Value:
         )
     if a == 0.0 and b < 0.0:
         raise ZeroDivisionError(f"power: 0.0 ** {b!r} divides by zero.")
+
+
+def log_slope(result: float, a: float) -> float:
+    """d(a^b)/db = a^b log a, taken as 0 at a = 0 (as PyTorch does)."""
+    return result * math.log(a) if a != 0.0 else 0.0
+
+
+def _power(base: Value, exponent: Value) -> Value:
+    """base ** exponent when the exponent is itself a Value."""
+    a, b = base.data, exponent.data
+    result = exponent_power(a, b)
+    return _node(result, "pow", base, power_slope(a, b), exponent, log_slope(result, a))
+
+
+def exponent_power(a: float, b: float) -> float:
+    """a ** b where b is a Value's data (or a Value's data is the exponent of a constant)."""
+    _check_power_base(a, b)
+    return power_value(a, b)
+
+
+def power_value(a: float, k: float) -> float:
+    """a ** k, refusing what has no real value or overflows, with a message naming both."""
+    if a < 0.0 and not float(k).is_integer():
+        raise ValueError(
+            f"power: a negative base to a non-integer exponent is not real: "
+            f"{a!r} ** {k!r}. Use abs() first, or an integer exponent."
+        )
+    if a == 0.0 and k < 0.0:
+        raise ZeroDivisionError(f"power: 0.0 ** {k!r} divides by zero.")
     try:
-        result = a ** b
-        slope = _power_slope(a, b)
+        return a ** k
     except OverflowError:
-        raise _power_overflow(a, b) from None
-    # d(a^b)/da = b a^(b-1); d(a^b)/db = a^b log a, taken as 0 at a = 0 (as PyTorch does)
-    db = result * math.log(a) if a > 0.0 else 0.0
-    return Value(result, "", "**", base, slope, exponent, db)
+        raise _power_overflow(a, k) from None
 
 
 def _power_overflow(a: float, k: float) -> OverflowError:
@@ -356,17 +609,23 @@ def _power_overflow(a: float, k: float) -> OverflowError:
     )
 
 
-def _power_slope(a: float, k: float) -> float:
+def power_slope(a: float, k: float) -> float:
     """d(a^k)/da = k a^(k-1), with PyTorch's values where that formula breaks down at a = 0."""
     if k == 0.0:
         return 0.0  # a^0 = 1 is flat everywhere
     if a == 0.0 and k < 1.0:
         return math.inf  # e.g. sqrt at 0: the slope is vertical
-    return k * a ** (k - 1.0)
+    try:
+        return k * a ** (k - 1.0)
+    except OverflowError:
+        raise _power_overflow(a, k) from None
 
 
 def sum(values: Iterable[Value | Number]) -> Value:  # noqa: A001 (mirrors builtins.sum)
-    """One graph node for the sum of many terms: shallow and fast, unlike a chain of ``+``.
+    """Σ terms, one graph node for many terms;  d/d(term) = 1 for each.
+
+    Shallow and fast, unlike a chain of ``+``; the total is exactly rounded (``math.fsum``),
+    and inf + -inf gives nan as ``+`` does.
 
     >>> sum([Value(1.0), Value(2.0), 3.0]).data
     6.0
@@ -374,6 +633,8 @@ def sum(values: Iterable[Value | Number]) -> Value:  # noqa: A001 (mirrors built
     terms = tuple(values)
     if not terms:
         raise ValueError("microopt.sum needs at least one term, got an empty iterable.")
-    if not all(isinstance(t, Value) for t in terms):
-        terms = tuple(t if isinstance(t, Value) else Value(_to_float(t, "microopt.sum")) for t in terms)
-    return Value(math.fsum([t.data for t in terms]), "", SUM, terms)
+    for t in terms:
+        if not isinstance(t, Value):
+            terms = tuple(t if isinstance(t, Value) else Value(_to_float(t, "microopt.sum")) for t in terms)
+            break
+    return _node(fsum([t.data for t in terms]), SUM, terms, 1.0)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import math
 import random
+from numbers import Real
 from typing import Sequence
 
+from microopt._validate import whole_number
+from microopt.engine.ops import ACTIVATIONS as NONLINEAR, OPS
 from microopt.engine.value import Value, sum as value_sum
 from microopt.nn.module import Module
 
-ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu", "softplus", "linear")
+ACTIVATIONS = (*NONLINEAR, "linear")  # the activations of microopt.engine.ops.OPS, or none
 
 
 def _check_activation(activation: str) -> str:
@@ -26,13 +29,13 @@ class Neuron(Module):
     """
 
     def __init__(self, nin: int, activation: str = "relu", rng: random.Random | None = None):
-        if isinstance(nin, bool) or not isinstance(nin, int) or nin < 1:
-            raise ValueError(f"Neuron needs a positive whole number of inputs, got nin={nin!r}.")
+        nin = whole_number("nin", nin, minimum=1, advice="Pass how many inputs the neuron reads.")
         rng = rng if rng is not None else random.Random(0)
         bound = 1.0 / math.sqrt(nin)
         self.w = [Value(rng.uniform(-bound, bound)) for _ in range(nin)]
         self.b = Value(rng.uniform(-bound, bound))
         self.activation = _check_activation(activation)
+        self._apply = None if activation == "linear" else OPS[activation].apply
 
     def forward(self, x: Sequence[Value | float]) -> Value:
         if not hasattr(x, "__len__"):
@@ -41,9 +44,7 @@ class Neuron(Module):
         if len(x) != len(self.w):
             raise ValueError(f"Neuron expects {len(self.w)} inputs, got {len(x)}: {list(x)!r}.")
         out = value_sum([*(wi * xi for wi, xi in zip(self.w, x)), self.b])
-        if self.activation == "linear":
-            return out
-        return getattr(out, self.activation)()
+        return out if self._apply is None else self._apply(out)
 
     def __repr__(self) -> str:
         return f"Neuron({len(self.w)}, activation={self.activation!r})"
@@ -53,8 +54,7 @@ class Layer(Module):
     """``nout`` neurons reading the same inputs; returns a list of ``nout`` Values."""
 
     def __init__(self, nin: int, nout: int, activation: str = "relu", rng: random.Random | None = None):
-        if isinstance(nout, bool) or not isinstance(nout, int) or nout < 1:
-            raise ValueError(f"Layer needs a positive whole number of outputs, got nout={nout!r}.")
+        nout = whole_number("nout", nout, minimum=1, advice="Pass how many neurons the layer has.")
         rng = rng if rng is not None else random.Random(0)
         self.neurons = [Neuron(nin, activation, rng) for _ in range(nout)]
 
@@ -75,13 +75,15 @@ class MLP(Module):
     """
 
     def __init__(self, nin: int, nouts: Sequence[int], activation: str = "relu", seed: int = 0):
-        if isinstance(nouts, int):
-            raise TypeError(f"MLP needs a list of layer sizes, got {nouts!r}; write MLP({nin}, [{nouts}]).")
+        if isinstance(nouts, Real) or not hasattr(nouts, "__len__"):
+            raise TypeError(f"MLP needs a list of layer sizes, got {nouts!r}; write MLP({nin!r}, [{nouts!r}]).")
         if len(nouts) == 0:
             raise ValueError("MLP needs at least one layer size in nouts, got [].")
         _check_activation(activation)
-        rng = random.Random(seed)
-        sizes = [nin, *nouts]
+        rng = random.Random(whole_number("seed", seed, advice="Pass a whole number such as 0."))
+        advice = "Layer sizes are whole numbers of neurons, e.g. MLP(2, [16, 16, 1])."
+        sizes = [whole_number("nin", nin, minimum=1, advice="Pass how many inputs the model reads."),
+                 *(whole_number(f"nouts[{i}]", n, minimum=1, advice=advice) for i, n in enumerate(nouts))]
         self.layers = [
             Layer(sizes[i], sizes[i + 1], activation if i < len(nouts) - 1 else "linear", rng)
             for i in range(len(nouts))

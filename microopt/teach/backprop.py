@@ -249,6 +249,8 @@ def _formula(node: Value, names: dict[Value, str]) -> str:
         expr = f" {op} ".join(args)
     elif op.startswith("**"):  # a constant exponent is part of the op, e.g. "**2"
         expr = f"{args[0]} ** {op[2:]}"
+    elif node.constant is not None and op != "leaky_relu":  # a folded number: "* 2" is x * 2, "1 -" is 1 - x
+        expr = f"{args[0]} {op}" if op[0] in "+-*/" else f"{op} {args[0]}"
     elif op == "neg":
         expr = f"-{args[0]}"
     elif op == SUM and len(args) > 4:

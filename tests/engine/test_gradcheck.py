@@ -11,13 +11,16 @@ from microopt import GradcheckError, Value, gradcheck, numerical_grad
 
 def wrong_square(a: Value) -> Value:
     """a^2 with the local derivative a (instead of 2a): a classic mistake."""
-    return Value(a.data ** 2, "", "bad_square", a, a.data)
+    out = a ** 2
+    out._da = a.data  # the node's stored d(out)/da, overwritten with the mistake
+    return out
 
 
 def forgot_chain_rule_tanh(a: Value) -> Value:
     """tanh whose local derivative is 1 - a^2 (the input, not the output, squared)."""
-    import math
-    return Value(math.tanh(a.data), "", "bad_tanh", a, 1.0 - a.data ** 2)
+    out = a.tanh()
+    out._da = 1.0 - a.data ** 2
+    return out
 
 
 def test_correct_functions_pass():

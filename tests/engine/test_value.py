@@ -199,3 +199,16 @@ def test_power_overflow_names_base_and_exponent():
         Value(10.0) ** Value(400.0)
     with pytest.raises(OverflowError, match=r"10\.0 \*\* 400\.0"):
         10 ** Value(400.0)
+
+
+def test_a_plain_number_is_folded_into_the_node():
+    x = Value(3.0)
+    for out, label, constant, local in [
+        (x * 2.0, "* 2", 2.0, 2.0), (2.0 * x, "* 2", 2.0, 2.0), (x + 1, "+ 1", 1.0, 1.0),
+        (1 - x, "1 -", 1.0, -1.0), (x - 0.5, "- 0.5", 0.5, 1.0), (x / 4, "/ 4", 4.0, 0.25),
+        (6 / x, "6 /", 6.0, -6.0 / 9.0), (x ** 2, "**2", 2.0, 6.0), (2 ** x, "2 **", 2.0, 8.0 * math.log(2.0)),
+    ]:
+        assert out.parents == (x,)  # one node: no leaf for the number
+        assert (out.op, out.constant) == (label, constant)
+        assert out.local_grads == pytest.approx((local,), rel=1e-15)
+    assert (x * x).constant is None

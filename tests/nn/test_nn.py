@@ -139,9 +139,9 @@ def test_bad_construction_and_inputs():
         MLP(2, [3, 1], activation="relux")
     with pytest.raises(TypeError, match=r"MLP\(2, \[3\]\)"):
         MLP(2, 3)
-    with pytest.raises(ValueError, match="nin=0"):
+    with pytest.raises(ValueError, match=r"Invalid nin: 0 \(must be a whole number >= 1\)"):
         Neuron(0)
-    with pytest.raises(ValueError, match="nout=0"):
+    with pytest.raises(ValueError, match=r"Invalid nout: 0 \(must be a whole number >= 1\)"):
         Layer(2, 0)
     with pytest.raises(NotImplementedError, match="forward"):
         Module()(1.0)

@@ -254,7 +254,7 @@ def test_refuses_a_set_because_its_order_is_unstable():
 
 def test_refuses_a_non_leaf_value():
     a = Value(1.0)
-    with pytest.raises(ValueError, match=r"can't optimize a non-leaf Value: .* computed by '\*'"):
+    with pytest.raises(ValueError, match=r"can't optimize a non-leaf Value: .* computed by '\* 2'"):
         SGD([a * 2])
 
 

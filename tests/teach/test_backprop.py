@@ -256,3 +256,14 @@ def test_a_diagram_that_cannot_be_rendered_leaves_the_text(monkeypatch):
     view = steps.widget().children[1]
     assert "seed: L.grad = 1" in view.value
     assert "diagram unavailable: no Graphviz program found" in view.value
+
+
+def test_a_folded_constant_reads_as_written():
+    # x * 2.0 is one node of op "* 2" (the engine folds plain numbers into the node)
+    x = Value(3.0, label="x")
+    n1, n2, n3 = x * 2.0, 1 - x, 2 ** x
+    for n, name in ((n1, "a"), (n2, "b"), (n3, "c")):
+        n.label = name
+    out = n1 + n2 + n3
+    formulas = [s.formula for s in step_through(out)]
+    assert "a = x * 2" in formulas and "b = 1 - x" in formulas and "c = 2 ** x" in formulas

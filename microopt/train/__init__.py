@@ -14,7 +14,7 @@ Everything here is pure Python; only the progress bar imports tqdm, and only whe
 from microopt.train.callbacks import EarlyStopping
 from microopt.train.checkpoint import CheckpointError, load_checkpoint, read_checkpoint, save_checkpoint
 from microopt.train.divergence import DivergenceError
-from microopt.train.fit import fit
+from microopt.train.fit import TrainingInterrupted, fit
 from microopt.train.history import History
 from microopt.train.lr_find import LRFinderResult, lr_find
 from microopt.train.objective import evaluate
@@ -26,5 +26,5 @@ __all__ = [
     "fit", "History", "DivergenceError", "evaluate", "EarlyStopping",
     "race", "RaceResult", "RaceRun", "preset", "PRESETS",
     "lr_sweep", "SweepResult", "log_space", "lr_find", "LRFinderResult",
-    "save_checkpoint", "load_checkpoint", "read_checkpoint", "CheckpointError",
+    "save_checkpoint", "load_checkpoint", "read_checkpoint", "CheckpointError", "TrainingInterrupted",
 ]

@@ -17,15 +17,42 @@ the loss diverges.
 from __future__ import annotations
 
 import math
-from typing import Callable, Sequence
+import re
+import signal
+import threading
+import warnings
+from contextlib import contextmanager
+from typing import Callable, Iterator, Sequence
 
+from microopt._validate import flag, real_number, whole_number
 from microopt.data import Minibatches
-from microopt.optim import clip_grad_norm_, l1_penalty, l2_penalty
+from microopt.engine.value import Value
+from microopt.optim import Optimizer, clip_grad_norm_, l1_penalty, l2_penalty
+from microopt.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 from microopt.train.divergence import (DEFAULT_DIVERGENCE_FACTOR, DivergenceError,
                                        check_divergence_factor, divergence_reason)
 from microopt.train.history import History
-from microopt.train.objective import Objective, check_dataset, evaluate_objective, resolve_loss
+from microopt.train.objective import Objective, check_dataset, class_labels, evaluate_objective, resolve_loss
 from microopt.train.progress import ProgressBar
+
+
+class TrainingInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped ``fit`` between two steps. ``history`` holds every step and epoch done.
+
+    The model, optimizer, scheduler and ``history`` agree with each other (an interrupt that
+    arrives during an optimizer step takes effect once the step is recorded), so saving them
+    with ``save_checkpoint`` and calling ``fit(..., history=error.history)`` later continues
+    the run bit for bit. It is a ``KeyboardInterrupt``: ``except KeyboardInterrupt`` catches it.
+    """
+
+    def __init__(self, history: History) -> None:
+        self.history = history
+        epoch, _ = divmod(history.num_steps, history.config["steps_per_epoch"])
+        super().__init__(
+            f"Training interrupted after {history.num_steps} steps (in epoch {epoch}); the model, optimizer, "
+            "scheduler and history agree. Save them with save_checkpoint(..., history=error.history) and "
+            "resume with fit(..., history=error.history)."
+        )
 
 
 def fit(model, optimizer, train_data: tuple[Sequence, Sequence], *, epochs: int | None = None,
@@ -63,33 +90,30 @@ def fit(model, optimizer, train_data: tuple[Sequence, Sequence], *, epochs: int 
             training continues exactly where it stopped. Needs the same seed and batch size.
         progress: show a ``tqdm.auto`` bar (also off with the environment ``TQDM_DISABLE=1``).
 
-    Raises ``DivergenceError`` (with ``.history``, the records so far) when the loss diverges.
+    Raises ``DivergenceError`` (with ``.history``, the records so far) when the loss diverges,
+    and ``TrainingInterrupted`` (a ``KeyboardInterrupt``, also with ``.history``) on Ctrl-C.
     """
     X, y = check_dataset(train_data, "train_data")
     val = check_dataset(val_data, "val_data") if val_data is not None else None
     epochs, steps = _check_length(epochs, steps)
-    batch_size = len(X) if batch_size is None else _check_positive_int("batch_size", batch_size)
+    batch_size = len(X) if batch_size is None else whole_number(
+        "batch_size", batch_size, minimum=1, advice="Pass how many samples each step uses, or None for all.")
+    seed = whole_number("seed", seed, advice="Pass an int, e.g. seed=0.")
+    shuffle, progress = flag("shuffle", shuffle), flag("progress", progress)
     batches = Minibatches(X, y, min(batch_size, len(X)), shuffle=shuffle and batch_size < len(X), seed=seed)
-    if not all(hasattr(optimizer, name) for name in ("zero_grad", "step", "param_groups")):
-        raise TypeError(f"fit needs an optimizer, e.g. SGD(model.parameters(), lr=0.1), "
-                        f"got {type(optimizer).__name__}: {optimizer!r}.")
-    if scheduler is not None and not callable(getattr(scheduler, "step", None)):
-        raise TypeError(f"fit needs a scheduler from microopt.optim.lr_scheduler (or None), e.g. "
-                        f"StepLR(optimizer, step_size=10), got {type(scheduler).__name__}: {scheduler!r}.")
-    callbacks = list(callbacks)
-    for callback in callbacks:
-        if not callable(callback):
-            raise TypeError(f"fit: every callback must be a function of the epoch record (e.g. "
-                            f"EarlyStopping(patience=3)), got {type(callback).__name__}: {callback!r}.")
+    _check_model_and_optimizer(model, optimizer, scheduler)
+    callbacks = _check_callbacks(callbacks)
     if scheduler_interval not in ("step", "epoch"):
         raise ValueError(f"Invalid scheduler_interval: {scheduler_interval!r} (must be 'step' or 'epoch').")
-    for name, strength in (("l1", l1), ("l2", l2)):
-        if isinstance(strength, bool) or not isinstance(strength, (int, float)) or not strength >= 0:
-            raise ValueError(f"Invalid {name}: {strength!r} (must be >= 0; 0 means no penalty).")
-    if clip_grad_norm is not None and not (isinstance(clip_grad_norm, (int, float)) and clip_grad_norm > 0):
-        raise ValueError(f"Invalid clip_grad_norm: {clip_grad_norm!r} (must be > 0, or None for no clipping).")
+    l1, l2 = (real_number(name, strength, minimum=0.0, advice="0 means no penalty.")
+              for name, strength in (("l1", l1), ("l2", l2)))
+    if clip_grad_norm is not None:
+        clip_grad_norm = real_number("clip_grad_norm", clip_grad_norm, above=0.0, advice="None means no clipping.")
     divergence_factor = check_divergence_factor(divergence_factor)
     objective = resolve_loss(loss, model, X, y)
+    y = class_labels(objective, y, "train_data")
+    if val is not None:
+        val = (val[0], class_labels(objective, val[1], "val_data"))
 
     config = {"seed": seed, "batch_size": batches.batch_size, "shuffle": batches.shuffle,
               "num_samples": len(X), "steps_per_epoch": len(batches), "loss": objective.name}
@@ -100,6 +124,13 @@ def fit(model, optimizer, train_data: tuple[Sequence, Sequence], *, epochs: int 
                 steps if steps is not None else math.inf)
     bar = ProgressBar(total, initial=history.num_steps, enabled=progress)
     try:
+        if history.steps and len(history.epochs) < history.num_steps // len(batches):
+            # Interrupted after an epoch's last step, before its end: finish that epoch first. The
+            # optimizer was stepped before, in the interrupted process, so the scheduler's
+            # "step() before optimizer.step()" warning would be wrong here.
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message=re.escape("Detected call of `scheduler.step()`"))
+                run.end_epoch(len(history.epochs), val, batches.batch_size, len(X))
         while history.num_steps < total:
             epoch, position = divmod(history.num_steps, len(batches))
             order = batches.order(epoch)
@@ -112,6 +143,9 @@ def fit(model, optimizer, train_data: tuple[Sequence, Sequence], *, epochs: int 
             else:
                 if run.end_epoch(epoch, val, batches.batch_size, len(X)):
                     break
+    except KeyboardInterrupt as interrupt:
+        history.stop_reason = "interrupted"
+        raise TrainingInterrupted(history) from interrupt
     finally:
         bar.close()
     return history
@@ -146,6 +180,12 @@ class _Run:
                 objective, penalty = data_loss + penalty_term, penalty_term.data
         except OverflowError as err:
             raise self._diverged(f"a number overflowed in the forward pass ({err})", step, epoch, lr) from err
+        if not isinstance(data_loss, Value):
+            raise TypeError(
+                f"The loss function {self.objective.name!r} returned {type(data_loss).__name__}: {data_loss!r:.60}, "
+                "not a Value, so there is nothing to backpropagate. Return the mean loss as a Value built "
+                "from the outputs, e.g. microopt.nn.mse_loss(outputs, targets)."
+            )
         # Divergence compares loss + penalty with the same sum at the run's first step.
         total = data_loss.data + penalty
         first = self.history.steps[0]["loss"] + self.history.steps[0]["penalty"] if self.history.steps else total
@@ -154,20 +194,21 @@ class _Run:
             raise self._diverged(reason, step, epoch, lr, total)
 
         objective.backward()
-        grad_norm = math.sqrt(math.fsum(p.grad * p.grad for p in self.params))
-        if self.clip_grad_norm is not None:
-            clip_grad_norm_(self.params, self.clip_grad_norm)
-        try:
-            self.optimizer.step()
-        except OverflowError as err:  # float ** raises past 1e308 (a hand-written update)
-            raise self._diverged(f"a number overflowed in the optimizer step ({err})", step, epoch, lr) from err
-        if self.step_scheduler_per_step:
-            self.scheduler.step()
-
+        # The overflow-safe norm of clip_grad_norm_; max_norm = inf scales every gradient by
+        # exactly 1.0, so without clipping it only measures.
+        max_norm = self.clip_grad_norm if self.clip_grad_norm is not None else math.inf
+        grad_norm = clip_grad_norm_(self.params, max_norm)
         record = {"step": step, "epoch": epoch, "loss": data_loss.data,
                   "penalty": penalty, "lr": lr, "grad_norm": grad_norm,
                   "accuracy": self.objective.accuracy(outputs, y_batch)}
-        self.history.steps.append(record)
+        with _interrupts_deferred():  # the step, the scheduler and the record happen together or not at all
+            try:
+                self.optimizer.step()
+            except OverflowError as err:  # float ** raises past 1e308 (a hand-written update)
+                raise self._diverged(f"a number overflowed in the optimizer step ({err})", step, epoch, lr) from err
+            if self.step_scheduler_per_step:
+                self.scheduler.step()
+            self.history.steps.append(record)
         return record
 
     def end_epoch(self, epoch: int, val: tuple[list, list] | None, batch_size: int, num_samples: int) -> bool:
@@ -185,14 +226,15 @@ class _Run:
         val_result = evaluate_objective(self.model, self.objective, *val) if val is not None else None
         val_loss = val_result["loss"] if val_result else None
 
-        if self.plateau:
-            self.scheduler.step(val_loss if val_loss is not None else train_loss)
-        elif self.step_scheduler_per_epoch:
-            self.scheduler.step()
         record = {"epoch": epoch, "train_loss": train_loss, "train_accuracy": train_accuracy,
                   "val_loss": val_loss, "val_accuracy": val_result["accuracy"] if val_result else None,
                   "lr": records[-1]["lr"]}
-        self.history.epochs.append(record)
+        with _interrupts_deferred():  # an epoch-level scheduler step is recorded with its epoch
+            if self.plateau:
+                self.scheduler.step(val_loss if val_loss is not None else train_loss)
+            elif self.step_scheduler_per_epoch:
+                self.scheduler.step()
+            self.history.epochs.append(record)
         answers = [callback(record) for callback in self.callbacks]  # every callback sees every epoch
         if any(answer is True for answer in answers):
             self.history.stop_reason = "callback"
@@ -205,9 +247,78 @@ class _Run:
 
 
 def _is_plateau(scheduler) -> bool:
-    from microopt.optim.lr_scheduler import ReduceLROnPlateau
-
     return isinstance(scheduler, ReduceLROnPlateau)
+
+
+@contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Hold back Ctrl-C (SIGINT) until the block has run, then raise it.
+
+    Only in the main thread and only over Python's own handler: a handler someone else
+    installed, or SIGINT ignored, is left alone.
+    """
+    if threading.current_thread() is not threading.main_thread() \
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield
+        return
+    pending = []
+    signal.signal(signal.SIGINT, lambda signum, frame: pending.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if pending:
+        raise KeyboardInterrupt
+
+
+def _check_model_and_optimizer(model, optimizer, scheduler) -> None:
+    """A callable model with parameters, a microopt optimizer over them, a scheduler on that optimizer."""
+    if isinstance(model, type):
+        raise TypeError(f"fit needs a model, got the class {model.__name__} itself; create one first, e.g. "
+                        f"model = {model.__name__}(...).")
+    if not callable(model) or not callable(getattr(model, "parameters", None)):
+        raise TypeError(
+            f"fit needs a model: something called as model(x) that has .parameters(), e.g. "
+            f"microopt.nn.MLP(2, [8, 1]); got {type(model).__name__}: {model!r:.80}."
+        )
+    if not isinstance(optimizer, Optimizer):
+        kind = f"{type(optimizer).__module__}.{type(optimizer).__name__}".removeprefix("builtins.")
+        shown = "" if kind.startswith("torch.") else f": {optimizer!r:.60}"
+        raise TypeError(
+            f"fit needs a microopt optimizer over the model's Values, e.g. "
+            f"microopt.optim.SGD(model.parameters(), lr=0.1); got {kind}{shown}"
+            + (" (a torch optimizer steps tensors, not microopt Values)" if kind.startswith("torch.") else "") + "."
+        )
+    params = {id(p) for p in model.parameters()}
+    if not any(id(p) in params for group in optimizer.param_groups for p in group["params"]):
+        raise ValueError(
+            f"The optimizer updates none of the model's {len(params)} parameters: it was built on another "
+            "model's. Build it on this one: optimizer = SGD(model.parameters(), lr=0.1)."
+        )
+    if scheduler is None:
+        return
+    if not isinstance(scheduler, LRScheduler):
+        raise TypeError(f"fit needs a scheduler from microopt.optim.lr_scheduler (or None), e.g. "
+                        f"StepLR(optimizer, step_size=10), got {type(scheduler).__name__}: {scheduler!r:.80}.")
+    if scheduler.optimizer is not optimizer:
+        raise ValueError("The scheduler drives another optimizer than the one given to fit, so its learning "
+                         "rates would change nothing. Build it on this optimizer: StepLR(optimizer, ...).")
+
+
+def _check_callbacks(callbacks) -> list:
+    if callable(callbacks) or isinstance(callbacks, (str, bytes)):
+        raise TypeError(f"callbacks must be a list of functions, got {type(callbacks).__name__}: "
+                        f"{callbacks!r:.80}. Wrap it in a list: callbacks=[{getattr(callbacks, '__name__', 'fn')}].")
+    try:
+        callbacks = list(callbacks)
+    except TypeError:
+        raise TypeError(f"callbacks must be a list of functions, got {type(callbacks).__name__}: "
+                        f"{callbacks!r:.80}.") from None
+    for callback in callbacks:
+        if not callable(callback):
+            raise TypeError(f"fit: every callback must be a function of the epoch record (e.g. "
+                            f"EarlyStopping(patience=3)), got {type(callback).__name__}: {callback!r:.80}.")
+    return callbacks
 
 
 def _start_or_resume(history: History | None, config: dict) -> History:
@@ -224,7 +335,8 @@ def _start_or_resume(history: History | None, config: dict) -> History:
             "Resume with the same data, seed, batch_size and loss, or start a new run (history=None)."
         )
     expected_epochs = history.num_steps // config["steps_per_epoch"]
-    if len(history.epochs) != expected_epochs:
+    # One epoch fewer: interrupted between an epoch's last step and its end, which fit then runs.
+    if len(history.epochs) not in (expected_epochs, expected_epochs - 1):
         raise ValueError(
             f"Cannot resume this history: {history.num_steps} steps make {expected_epochs} complete "
             f"epochs, but it has {len(history.epochs)} epoch records. Was it edited by hand?"
@@ -237,13 +349,7 @@ def _check_length(epochs: int | None, steps: int | None) -> tuple[int | None, in
     if epochs is None and steps is None:
         raise ValueError("fit needs epochs= (passes over the data) or steps= (optimizer steps), e.g. epochs=10.")
     if epochs is not None:
-        _check_positive_int("epochs", epochs)
+        epochs = whole_number("epochs", epochs, minimum=1, advice="Pass how many passes over the data to make.")
     if steps is not None:
-        _check_positive_int("steps", steps)
+        steps = whole_number("steps", steps, minimum=1, advice="Pass how many optimizer steps to take.")
     return epochs, steps
-
-
-def _check_positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"Invalid {name}: {value!r} (must be a whole number >= 1).")
-    return value

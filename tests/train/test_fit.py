@@ -262,7 +262,7 @@ def test_resuming_with_other_settings_is_refused(moons):
     ({"epochs": 0}, r"Invalid epochs: 0 \(must be a whole number >= 1\)"),
     ({"epochs": 1, "steps": 2.5}, r"Invalid steps: 2.5"),
     ({"epochs": 1, "batch_size": 0}, r"Invalid batch_size: 0"),
-    ({"epochs": 1, "l2": -0.1}, r"Invalid l2: -0.1 \(must be >= 0"),
+    ({"epochs": 1, "l2": -0.1}, r"Invalid l2: -0.1 \(must be a finite number >= 0\). 0 means no penalty"),
     ({"epochs": 1, "clip_grad_norm": 0}, r"Invalid clip_grad_norm: 0"),
     ({"epochs": 1, "scheduler_interval": "batch"}, r"Invalid scheduler_interval: 'batch'"),
     ({"epochs": 1, "loss": "l1"}, r"Unknown loss 'l1'; choose 'auto', 'mse'"),
@@ -277,7 +277,7 @@ def test_bad_arguments_are_refused_with_the_offending_value(moons, kwargs, messa
 def test_an_optimizer_or_scheduler_of_the_wrong_kind_is_refused_before_any_step(moons):
     model = small_model()
     before = model.state_dict()
-    with pytest.raises(TypeError, match=r"fit needs an optimizer, .*got str: 'adam'"):
+    with pytest.raises(TypeError, match=r"fit needs a microopt optimizer over the model's Values, .*got str: 'adam'"):
         fit(model, "adam", moons, epochs=1, progress=False)
     with pytest.raises(TypeError, match=r"fit needs a scheduler .*got str: 'step'"):
         fit(model, SGD(model.parameters(), lr=0.1), moons, epochs=1, scheduler="step", progress=False)

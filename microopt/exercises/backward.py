@@ -25,16 +25,13 @@ edge of the domain (log and sqrt near 0), kinks (relu, abs at 0: PyTorch's conve
 from __future__ import annotations
 
 import inspect
-import math
-import operator
+from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from microopt.engine.value import Value
-
-UNARY = {"tanh", "sigmoid", "exp", "log", "sqrt", "relu", "leaky_relu", "abs", "softplus",
-         "sin", "cos", "neg"}
-BINARY = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
-          "**": operator.pow}
+from microopt.exercises._compare import close
+from microopt.exercises._guard import DEFAULT_TIME_LIMIT, Deadline, Delegated, TimeLimitExceeded, guard
+from microopt.exercises._ops import OpSpec, library_code, lookup
 
 # Ordinary points first, edge points last: a rule wrong everywhere is reported at an easy point.
 _SATURATING = (0.5, -0.5, 3.0, -3.0, 0.0, 20.0, -20.0, 800.0, -800.0)
@@ -52,15 +49,14 @@ POINTS = {
     "relu": _KINKED,
     "leaky_relu": _KINKED,
     "abs": _KINKED,
-    "+": _PAIRS,
-    "-": _PAIRS,
-    "*": _PAIRS,
-    "/": ((2.0, -3.0), (-1.5, 0.25), (0.0, 5.0), (1e3, 7.0), (1.0, 1e-3)),
-    "**": ((2.0, 3.0), (0.5, -1.5), (3.0, 0.5), (1.0, 10.0), (4.0, 0.0)),
+    "add": _PAIRS,
+    "sub": _PAIRS,
+    "mul": _PAIRS,
+    "div": ((2.0, -3.0), (-1.5, 0.25), (0.0, 5.0), (1e3, 7.0), (1.0, 1e-3)),
+    "pow": ((2.0, 3.0), (0.5, -1.5), (3.0, 0.5), (1.0, 10.0), (4.0, 0.0)),
 }
 GENERIC_POINTS = (-2.0, -0.5, 0.0, 0.5, 2.0)
 GENERIC_PAIRS = ((2.0, -3.0), (-1.5, 0.5), (0.5, 2.0), (1.0, 1.0))
-KINKS = {"relu": 0.0, "leaky_relu": 0.0, "abs": 0.0}  # no derivative here: compare with the reference only
 POSITIVE_DOMAIN = {"log", "sqrt"}  # central differences need x - h > 0
 
 FORMULAS = {
@@ -76,39 +72,51 @@ FORMULAS = {
     "sin": "d sin(x)/dx = cos(x).",
     "cos": "d cos(x)/dx = -sin(x).",
     "neg": "d (-x)/dx = -1.",
-    "+": "d(a + b)/da = 1 and d(a + b)/db = 1.",
-    "-": "d(a - b)/da = 1 and d(a - b)/db = -1.",
-    "*": "d(ab)/da = b and d(ab)/db = a: each derivative is the *other* input.",
-    "/": "d(a/b)/da = 1/b and d(a/b)/db = -a/b².",
-    "**": "d(aᵇ)/da = b aᵇ⁻¹ and d(aᵇ)/db = aᵇ log a.",
+    "add": "d(a + b)/da = 1 and d(a + b)/db = 1.",
+    "sub": "d(a - b)/da = 1 and d(a - b)/db = -1.",
+    "mul": "d(ab)/da = b and d(ab)/db = a: each derivative is the *other* input.",
+    "div": "d(a/b)/da = 1/b and d(a/b)/db = -a/b².",
+    "pow": "d(aᵇ)/da = b aᵇ⁻¹ and d(aᵇ)/db = aᵇ log a.",
 }
 # Derivatives best written with the output y: a student who uses the input x instead...
 FROM_OUTPUT = {"tanh": lambda y: 1 - y * y, "sigmoid": lambda y: y * (1 - y), "exp": lambda y: y}
 
 
-def _close(a: float, b: float, rtol: float, atol: float) -> bool:
-    if math.isnan(a) or math.isnan(b):
-        return math.isnan(a) and math.isnan(b)
-    if math.isinf(a) or math.isinf(b):
-        return a == b
-    return abs(a - b) <= atol + rtol * max(abs(a), abs(b))
+@dataclass(frozen=True)
+class BackwardMistake:
+    """A mistaken derivative, derived from the reference's: ``wrong(xs, value, grads) -> grads``."""
+
+    name: str
+    hint: str
+    wrong: Callable[[tuple, float, list], list | None]
 
 
-def _reference_function(reference) -> tuple[Callable[..., Value] | None, str, int | None]:
-    """(function on Values, display name, arity) for an op name, a callable, or None."""
+MISTAKES = (
+    BackwardMistake("sign flipped", "the sign of the derivative is flipped.",
+                    lambda xs, y, d: [-g for g in d] if any(d) else None),
+    BackwardMistake("derivatives swapped", "the two local derivatives are swapped.",
+                    lambda xs, y, d: d[::-1] if len(d) == 2 and d[0] != d[1] else None),
+    BackwardMistake("forward value as derivative", "you returned the forward value as the derivative.",
+                    lambda xs, y, d: [y] * len(d) if [y] * len(d) != d else None),
+    BackwardMistake("factor of 2", "the derivative is off by a factor of 2.",
+                    lambda xs, y, d: [2 * g for g in d] if any(d) else None),
+    BackwardMistake("half", "the derivative is half what it should be (a factor 2 lost).",
+                    lambda xs, y, d: [g / 2 for g in d] if any(d) else None),
+)
+
+
+def _reference_function(reference) -> tuple[Callable[..., Value] | None, str, int | None, OpSpec | None]:
+    """(function on Values, display name, arity, registry entry) for an op name, a callable, or None."""
     if reference is None:
-        return None, "central differences", None
+        return None, "central differences", None, None
     if isinstance(reference, str):
-        if reference in UNARY:
-            return (lambda x: -x) if reference == "neg" else (lambda x: getattr(x, reference)()), reference, 1
-        if reference in BINARY:
-            return BINARY[reference], reference, 2
-        raise ValueError(
-            f"Unknown reference op {reference!r}: choose one of {', '.join(sorted(UNARY | set(BINARY)))}, "
-            "or pass a function on Values (e.g. lambda x: x.tanh()), or None."
-        )
+        op = lookup(reference)
+        if op.constants:  # the first sample constant (leaky_relu's slope 0.01, mul_const's c)
+            c = op.constants[0]
+            return (lambda *xs: op.apply(*xs, c)), reference, 1, op
+        return op.apply, reference, (op.arity if op.arity > 0 else 3), op
     if callable(reference):
-        return reference, getattr(reference, "__name__", "reference"), _arity(reference)
+        return reference, getattr(reference, "__name__", "reference"), _arity(reference), None
     raise TypeError(f"reference must be an op name, a function on Values or None, got {reference!r}.")
 
 
@@ -189,16 +197,20 @@ def _is_rule(rule: Callable, xs: tuple[float, ...]) -> bool:
 
 def check_backward(rule: Callable, reference: str | Callable | None = None, *,
                    points: Sequence | None = None, rtol: float = 1e-5, atol: float = 1e-7,
-                   verbose: bool = True) -> None:
+                   time_limit: float | None = DEFAULT_TIME_LIMIT, verbose: bool = True) -> None:
     """Check a student's operation against the reference op and central differences.
 
     ``rule`` is a rule on floats returning ``(value, derivative)`` (or ``(value, (d/da,
     d/db))`` for two inputs), or a function on Values returning a Value. ``reference`` is an
-    op name ("tanh", "sigmoid", "exp", "log", "sqrt", "relu", "*", "/", ...), a function on
-    Values (``lambda x: x.tanh()``), or None to check the derivative against central
-    differences of your own forward only. ``points`` overrides the test points (numbers, or
-    tuples for several inputs). Derivatives agree when
+    op of the engine's registry ("tanh", "sigmoid", "exp", "log", "sqrt", "relu", "abs",
+    "mul" or "*", "div" or "/", ...), a function on Values (``lambda x: x.tanh()``), or None
+    to check the derivative against central differences of your own forward only. ``points``
+    overrides the test points (numbers, or tuples for several inputs). Derivatives agree when
     ``|yours - expected| <= atol + rtol * max(|yours|, |expected|)``.
+
+    At a kink (relu, abs at 0) any subgradient is accepted, with a note when it is not
+    PyTorch's convention (relu'(0) = 1 instead of 0). Your function has ``time_limit``
+    seconds, and may not call the engine's own op (that would check the engine, not you).
 
     Raises ``AssertionError`` at the first wrong point, with the values and a hint; prints one
     line on success (unless ``verbose=False``).
@@ -212,15 +224,63 @@ def check_backward(rule: Callable, reference: str | Callable | None = None, *,
     """
     if not callable(rule):
         raise AssertionError(f"check_backward needs your function, got {rule!r}: pass it without calling it.")
-    ref, ref_name, arity = _reference_function(reference)
+    ref, ref_name, arity, op = _reference_function(reference)
     arity = arity or _arity(rule) or 1
-    op_name = reference if isinstance(reference, str) else None
-    default = POINTS.get(op_name, GENERIC_POINTS if arity == 1 else GENERIC_PAIRS)
-    points = _as_points(default if points is None else points, arity)
+    op_name = op.name if op is not None else None
     name = getattr(rule, "__name__", "your function")
+    forbidden = library_code(op) if op is not None else {}
+    if getattr(rule, "__code__", None) in forbidden or rule is getattr(op, "apply", None):
+        raise AssertionError(f"{name} is the engine's own {ref_name}, not yours: the check would compare it "
+                             "with itself. Write it yourself: a rule on floats returning (value, derivative).")
+    if op is not None and op.constants and _arity(rule) == 2:  # a rule taking the constant too: rule(a, c)
+        rule = _with_constant(rule, op.constants[0])
+    default = POINTS.get(op_name) or _domain_points(op, arity) or (GENERIC_POINTS if arity == 1 else GENERIC_PAIRS)
+    points = _as_points(default if points is None else points, arity)
+    deadline = Deadline(time_limit)
+
+    def guarded(*xs):
+        with guard(deadline.remaining(), forbidden):
+            return rule(*xs)
+
+    guarded.__name__ = name
+    try:
+        kind, notes = _check_points(guarded, name, ref, ref_name, op, arity, points, rtol, atol)
+    except Delegated as error:
+        raise AssertionError(f"{name} calls the engine's own {error.name}, not yours: the check would compare "
+                             "it with itself. Write it yourself, with math functions on floats.") from None
+    except TimeLimitExceeded:
+        raise AssertionError(f"{name} did not finish within {time_limit:g} s.\nHint: is there a loop that never "
+                             "ends? If your code is just slow, pass a longer time_limit= to the check.") from None
+    if verbose:
+        checks = "forward value, " if ref is not None else ""
+        print(f"check_backward: {name} matches {ref_name} at {len(points)} points "
+              f"({checks}{kind}, central differences)." + "".join(f"\n  note: {n}" for n in notes))
+
+
+def _domain_points(op: OpSpec | None, arity: int) -> list[tuple[float, ...]]:
+    """Points inside the registry's domain of ``op`` (for ops without points of their own)."""
+    if op is None or not op.domain:
+        return []
+    intervals = [op.domain[min(i, len(op.domain) - 1)] for i in range(arity)]
+    fractions = ((0.1, 0.6, 0.35), (0.9, 0.2, 0.75), (0.35, 0.9, 0.1), (0.6, 0.35, 0.9))
+    return [tuple(lo + (hi - lo) * f[i % 3] for i, (lo, hi) in enumerate(intervals)) for f in fractions]
+
+
+def _with_constant(rule: Callable, c: float) -> Callable:
+    def with_constant(a):
+        return rule(a, c)
+
+    with_constant.__name__ = getattr(rule, "__name__", "your function")
+    return with_constant
+
+
+def _check_points(rule, name, ref, ref_name, op, arity, points, rtol, atol) -> tuple[str, list[str]]:
+    """Compare at every point; raise AssertionError at the first wrong one; return (what, notes)."""
+    op_name = op.name if op is not None else None
     local = _is_rule(rule, points[0])
     evaluate = (lambda xs: _call_rule(rule, xs, arity)) if local else (lambda xs: _call_values(rule, xs))
     kind = "local derivative" if local else "gradient from backward()"
+    notes = []
     for xs in points:
         where = _where(xs)
         try:
@@ -234,19 +294,28 @@ def check_backward(rule: Callable, reference: str | Callable | None = None, *,
                 + _exception_hint(cause, op_name, xs)
             ) from cause
         expected_value, expected_grads = _reference_at(ref, xs) if ref is not None else (None, None)
-        if expected_value is not None and not _close(value, expected_value, rtol, atol):
+        if expected_value is not None and not close(value, expected_value, rtol, atol):
             raise AssertionError(
                 f"{name}: the forward value at {where} is wrong: yours {value!r}, "
                 f"{ref_name} gives {expected_value!r}.\nHint: get the forward value right "
                 "first; the derivative is checked next."
             )
-        numerical = _central_differences(evaluate, xs, op_name)
+        kink = _at_kink(op, xs)
+        numerical = [None] * arity if kink else _central_differences(evaluate, xs, op_name)
         for i, got in enumerate(grads):
             wrt = "x" if arity == 1 else "abcdefgh"[i]
-            # the reference first (it also decides at kinks), then central differences
+            if kink and expected_grads is not None:
+                low, high = _one_sided(ref, xs, i)
+                if min(low, high) - atol <= got <= max(low, high) + atol:
+                    if not close(got, expected_grads[i], rtol, atol):
+                        notes.append(f"your derivative at the kink {where} is {got!r}; PyTorch (and microopt) "
+                                     f"use {expected_grads[i]!r} there. Any value between the one-sided "
+                                     f"derivatives {low!r} and {high!r} is a valid subgradient: a convention.")
+                    continue
+            # the reference first, then central differences
             for source, want in ((ref_name, expected_grads and expected_grads[i]),
                                  ("central differences of your forward", numerical[i])):
-                if want is None or _close(got, want, rtol, atol):
+                if want is None or close(got, want, rtol, atol):
                     continue
                 fd = (f", central differences of your forward give {numerical[i]!r}"
                       if numerical[i] is not None and source == ref_name else "")
@@ -255,10 +324,19 @@ def check_backward(rule: Callable, reference: str | Callable | None = None, *,
                     f"{source} gives {want!r}{fd}.\nHint: "
                     + _derivative_hint(op_name, xs, i, grads, expected_grads, expected_value)
                 )
-    if verbose:
-        checks = "forward value, " if ref is not None else ""
-        print(f"check_backward: {name} matches {ref_name} at {len(points)} points "
-              f"({checks}{kind}, central differences).")
+    return kind, notes
+
+
+def _at_kink(op: OpSpec | None, xs: tuple[float, ...]) -> bool:
+    return op is not None and any(abs(x - k) < 1e-9 for x in xs for k in op.kinks)
+
+
+def _one_sided(ref: Callable, xs: tuple[float, ...], i: int, h: float = 1e-6) -> tuple[float, float]:
+    """The reference's derivative just left and just right of a kink."""
+    left, right = list(xs), list(xs)
+    left[i] -= h
+    right[i] += h
+    return _reference_at(ref, tuple(left))[1][i], _reference_at(ref, tuple(right))[1][i]
 
 
 def _where(xs: tuple[float, ...]) -> str:
@@ -266,12 +344,11 @@ def _where(xs: tuple[float, ...]) -> str:
 
 
 def _central_differences(evaluate, xs: tuple[float, ...], op_name) -> list[float | None]:
-    """(f(x + h) - f(x - h)) / 2h for each input; None where it does not apply (kinks, domain edges)."""
+    """(f(x + h) - f(x - h)) / 2h for each input; None where it does not apply (domain edges)."""
     result = []
     for i, x in enumerate(xs):
         h = 1e-6 * max(1.0, abs(x))
-        if (op_name in KINKS and abs(x - KINKS[op_name]) < 2 * h) or (
-                op_name in POSITIVE_DOMAIN and x - h <= 0.0):
+        if op_name in POSITIVE_DOMAIN and x - h <= 0.0:
             result.append(None)
             continue
         up, down = list(xs), list(xs)
@@ -297,16 +374,13 @@ def _exception_hint(error: BaseException, op_name, xs) -> str:
 
 
 def _derivative_hint(op_name, xs, i, grads, expected_grads, expected_value) -> str:
-    got = grads[i]
+    """The first mistake (derived from the reference's derivative) that gives the student's numbers."""
+    formula = FORMULAS.get(op_name, "")
     if expected_grads is not None:
-        want = expected_grads[i]
-        if want != 0.0 and _close(got, -want, 1e-6, 1e-12):
-            return "the sign of the derivative is flipped. " + FORMULAS.get(op_name, "")
-        if len(xs) == 2 and _close(grads[0], expected_grads[1], 1e-6, 1e-12) and _close(
-                grads[1], expected_grads[0], 1e-6, 1e-12):
-            return "the two local derivatives are swapped. " + FORMULAS.get(op_name, "")
-        if op_name in FROM_OUTPUT and _close(got, FROM_OUTPUT[op_name](xs[0]), 1e-6, 1e-12):
-            return ("you used the input x where the output belongs. " + FORMULAS[op_name])
-        if expected_value is not None and got == expected_value and want != expected_value:
-            return "you returned the forward value as the derivative. " + FORMULAS.get(op_name, "")
-    return FORMULAS.get(op_name, "derive it by hand, then compare with central differences.").strip()
+        if op_name in FROM_OUTPUT and close(grads[i], FROM_OUTPUT[op_name](xs[0]), 1e-6, 1e-12):
+            return "you used the input x where the output belongs. " + formula
+        for mistake in MISTAKES:
+            wrong = mistake.wrong(xs, expected_value, list(expected_grads))
+            if wrong is not None and all(close(a, b, 1e-6, 1e-12) for a, b in zip(grads, wrong)):
+                return f"{mistake.hint} {formula}".strip()
+    return formula or "derive it by hand, then compare with central differences."

@@ -80,11 +80,20 @@ def test_swapped_and_flipped_derivatives():
     assert "Hint: the sign of the derivative is flipped. d cos(x)/dx = -sin(x)." in message
 
 
-def test_the_relu_kink_follows_pytorch_convention():
-    # central differences at 0 give 0.5; PyTorch (and microopt) use 0 there
-    message = failure(lambda x: (max(x, 0.0), 1.0 if x >= 0 else 0.0), "relu")
-    assert "at x = 0.0 is wrong: yours 1.0, relu gives 0.0" in message
-    assert "central differences" not in message.split("\n")[0]  # none at a kink
+def test_relu_prime_of_zero_equal_to_one_is_accepted_with_a_note_on_the_convention(capsys):
+    # central differences at 0 give 0.5; PyTorch (and microopt) use 0; 1 is a valid subgradient too
+    check_backward(lambda x: (max(x, 0.0), 1.0 if x >= 0 else 0.0), "relu")
+    out = capsys.readouterr().out
+    assert "note: your derivative at the kink x = 0.0 is 1.0; PyTorch (and microopt) use 0.0" in out
+    message = failure(lambda x: (max(x, 0.0), 2.0 if x >= 0 else 0.0), "relu")  # 2 is no subgradient
+    assert "at x = 2.0 is wrong: yours 2.0, relu gives 1.0" in message
+
+
+def test_abs_is_checkable_and_its_kink_takes_any_subgradient(capsys):
+    check_backward(lambda x: (abs(x), (x > 0) - (x < 0)), "abs")
+    check_backward(lambda x: (abs(x), 1.0 if x >= 0 else -1.0), "abs")
+    assert "note: your derivative at the kink x = 0.0 is 1.0" in capsys.readouterr().out
+    assert "Hint: the sign of the derivative is flipped" in failure(lambda x: (abs(x), -1.0 if x > 0 else 1.0), "abs")
 
 
 def test_without_reference_the_derivative_must_match_the_forward():
@@ -106,7 +115,7 @@ def test_unfinished_template_and_wrong_shapes():
 
 
 def test_bad_input():
-    with pytest.raises(ValueError, match="Unknown reference op 'tan'"):
+    with pytest.raises(ValueError, match="Unknown reference op 'tan': choose one of .*abs.*tanh"):
         check_backward(tanh_rule, "tan")
     with pytest.raises(ValueError, match=r"Invalid test point \(1.0, 2.0\): need 1 number"):
         check_backward(tanh_rule, "tanh", points=[(1.0, 2.0)])

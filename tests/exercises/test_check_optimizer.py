@@ -1,7 +1,8 @@
 """check_optimizer / check_sgd_momentum: pass correct optimizers, explain each typical mistake.
 
 The "students" below are written the way a student would write them, from the docstring
-equations, independently of microopt's own implementations and of the mistake replays.
+equations, independently of microopt's own implementations and of the mistake replays; the
+catalogue tests (test_mistake_catalogue.py) cover every mistake in both styles.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ import math
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from microopt import Value, optim
+from microopt import Value
 from microopt.exercises import check_optimizer, check_sgd_momentum
-from microopt.exercises.optimizers import SGD_MOMENTUM_SETTINGS
+from microopt.exercises.mistakes import student_source
+from microopt.exercises.optimizers import _algorithms
 from microopt.optim import Optimizer
 
 
@@ -84,21 +86,25 @@ def test_a_correct_adam_passes_and_says_so(capsys):
     check_optimizer(StudentAdam, "Adam", lr=0.01, weight_decay=0.1)
     out = capsys.readouterr().out.strip()
     assert out == ("check_optimizer: StudentAdam matches Adam(lr=0.01, weight_decay=0.1) on 3 problems "
-                   "x 10 steps (quantities named as in Adam: g, t, m, v, m_hat, v_hat, update).")
+                   "x 10 steps (quantities compared by name: g, t, m, v, m_hat, v_hat, update, state step, state m, "
+                   "state v).")
     check_optimizer(StudentAdam, "Adam", verbose=False)
     assert capsys.readouterr().out == ""
 
 
-@pytest.mark.parametrize("name", [n for n in optim.__all__ if n[0].isupper() and n != "Optimizer"])
-def test_every_algorithm_matches_itself(name):
-    check_optimizer(getattr(optim, name), name, steps=8, verbose=False)
+@pytest.mark.parametrize("style", ["update", "step"])
+@pytest.mark.parametrize("name", sorted(_algorithms()))
+def test_every_algorithm_written_either_way_passes(name, style):
+    namespace = {}
+    exec(student_source(_algorithms()[name], style=style), namespace)
+    check_optimizer(namespace[f"My{name}"], name, steps=6, verbose=False)
 
 
 def test_adam_without_bias_correction():
     message = failure(variant(bias_correction=False), "Adam", lr=0.01)
     assert "at step 1, parameter 'x'" in message
     # g, t, m and v agree; m_hat = m is 10 times too small at step 1 (1 - β₁ = 0.1)
-    assert "m_hat differs first (compared by name in the order Adam computes them" in message
+    assert "m_hat differs first (compared in the order Adam computes them" in message
     assert "Hint: bias correction is missing" in message
 
 
@@ -117,8 +123,10 @@ def test_weight_decay_applied_after_the_update():
 
 def test_step_counter_starting_at_zero_raises_and_is_explained():
     message = failure(variant(first_step=0), "Adam", lr=0.01)
-    assert message.startswith("MyAdam.step() raised ZeroDivisionError at step 1 (parameter 'x')")
-    assert "Hint: the step counter starts at 0" in message
+    assert message.startswith("MyAdam.step() raised ZeroDivisionError at step 1 (parameter 'x') on the "
+                              "tilted bowl f(x, y) = (x-1)² + 5(y+0.5)² + xy + tanh(x+y): float division by zero")
+    assert "Hint: the step count starts at 0" in message
+    assert "eps > 0" not in message and "Use eps" not in message  # not the base class's advice
 
 
 def test_wrong_sign():
@@ -130,7 +138,7 @@ def test_wrong_sign():
 
 def test_an_unknown_mistake_names_the_first_wrong_quantity_and_its_equation():
     message = failure(variant(beta_for_v=0), "Adam", lr=0.01)
-    assert "v differs first" in message
+    assert "  v differs first" in message
     assert "Hint: v ← β₂ v + (1 - β₂) g²" in message
 
 
@@ -139,16 +147,17 @@ def test_momentum_buffer_started_at_zero():
         buffer_from_zero = True
 
     with pytest.raises(AssertionError) as info:
-        check_sgd_momentum(MySGD)
+        check_sgd_momentum(MySGD, dampening=0.1)
     message = str(info.value)
-    assert "at step 1, parameter 'x'" in message and "b differs first" in message
+    assert "at step 1, parameter 'x'" in message and "  b differs first" in message
     assert "Hint: the momentum buffer starts at zero" in message
 
 
 def test_a_correct_sgd_with_momentum_passes(capsys):
-    check_sgd_momentum(StudentSGD, nesterov=True)
+    check_sgd_momentum(StudentSGD, nesterov=True, dampening=0.1, weight_decay=0.01)
     assert capsys.readouterr().out.startswith(
-        f"check_sgd_momentum: StudentSGD matches SGD({', '.join(f'{k}={v!r}' for k, v in SGD_MOMENTUM_SETTINGS.items())})")
+        "check_sgd_momentum: StudentSGD matches SGD(lr=0.05, momentum=0.9, dampening=0.1, weight_decay=0.01) "
+        "and SGD(lr=0.05, momentum=0.9, dampening=0.0, weight_decay=0.01, nesterov=True)")
 
 
 def test_state_not_kept():
@@ -182,7 +191,8 @@ def test_unfinished_template_and_unusual_names():
 
     message = failure(Renamed, "Adam", lr=0.01)
     assert "differs first" not in message and "θ after the step" in message
-    assert "Name your variables as in the docstring (beta1, beta2, g, t, m, v, m_hat, v_hat, update)" in message
+    assert ("Name your variables (or state entries) as in the docstring (beta1, beta2, g, t, m, v, m_hat, "
+            "v_hat, update, step)") in message
 
 
 def test_a_value_stored_in_p_data_is_explained():
@@ -196,13 +206,14 @@ def test_a_value_stored_in_p_data_is_explained():
 
 
 def test_bad_input():
-    with pytest.raises(AssertionError, match=r"got an instance of StudentAdam. Pass the class itself: check_optimizer\(StudentAdam, ...\)"):
+    with pytest.raises(AssertionError, match=r"got an instance of StudentAdam. Pass the class itself: "
+                                             r"check_optimizer\(StudentAdam, ...\)"):
         check_optimizer(StudentAdam([Value(1.0)]), "Adam")
     with pytest.raises(AssertionError, match=r"StudentSGD\(lr=0.1, betas=.*could not be created: TypeError"):
         check_optimizer(StudentSGD, "Adam", lr=0.1, betas=(0.9, 0.99))
     with pytest.raises(ValueError, match="Unknown reference optimizer 'Adamm': choose one of SGD, "):
         check_optimizer(StudentAdam, "Adamm")
-    with pytest.raises(ValueError, match="Invalid number of steps: 0"):
+    with pytest.raises(ValueError, match=r"Invalid steps: 0 \(must be a whole number >= 1\)"):
         check_optimizer(StudentAdam, "Adam", steps=0)
 
 
@@ -222,8 +233,7 @@ def test_an_equivalent_arrangement_and_other_names_pass(capsys):
             p.data -= step_size * exp_avg / denom
 
     check_optimizer(TorchArrangedAdam, "Adam", lr=0.01, weight_decay=0.1)
-    assert capsys.readouterr().out.endswith(
-        "(no quantity named as in the reference: use the docstring's names for precise messages).\n")
+    assert capsys.readouterr().out.endswith("(quantities compared by name: state step, state m, state v).\n")
 
 
 @settings(max_examples=15, deadline=None)

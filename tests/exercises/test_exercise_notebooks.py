@@ -57,7 +57,8 @@ def test_solution_passes_every_check(name):
                     "check_optimizer: MyAdam matches Adam(lr=0.01, weight_decay=0.1)",
                     "check_optimizer: MyAdamW matches AdamW(lr=0.01, weight_decay=0.1)",
                     "Hint: eps sits outside the square root"],  # the BuggyAdam cell
-        "03_momentum": ["check_sgd_momentum: MySGD matches SGD(lr=0.05, momentum=0.9, dampening=0.1",
+        "03_momentum": [("check_sgd_momentum: MySGD matches SGD(lr=0.05, momentum=0.9) and "
+                         "SGD(lr=0.05, momentum=0.9, nesterov=True)"),
                         "-> 30.0"],
         "04_schedules": ["check_lr_schedule: step_lr matches StepLR(step_size=3, gamma=0.5)",
                          "check_lr_schedule: linear_lr matches LinearLR(start_factor=0.25",

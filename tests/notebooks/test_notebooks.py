@@ -31,6 +31,7 @@ EXPECTED = [
     "05_overfitting_and_regularization.ipynb",
     "06_learning_rate_schedules.ipynb",
     "07_does_adam_converge_faster.ipynb",
+    "13_finding_a_learning_rate.ipynb",
 ]
 
 

@@ -19,7 +19,12 @@ class Player:
     """
 
     def __init__(self, n: int, frame: Callable[[int], str], description: str = "frame") -> None:
-        import ipywidgets as widgets
+        try:
+            import ipywidgets as widgets
+        except ImportError:
+            raise ImportError("The slider needs ipywidgets, which is not installed: "
+                              "`pip install microopt[notebooks]` (or `pip install ipywidgets`). "
+                              "Without it, .show() displays every step as HTML.") from None
 
         if n < 1:
             raise ValueError(f"Invalid number of frames {n!r}: a player needs at least one frame.")

@@ -27,6 +27,7 @@ thread, and is removed even when the step raises; a profiler that was already in
 
 from __future__ import annotations
 
+import copy
 import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -73,6 +74,7 @@ class OptimizerTrace:
     rows: list[TraceRow] = field(default_factory=list)
     _updates_seen: dict[Value, int] = field(default_factory=dict, repr=False)
     _hook: Any = field(default=None, repr=False)
+    note: str = ""  # said after the title, e.g. that trace_steps put the parameters back
 
     # ----------------------------------------------------------------- recording
     def __enter__(self) -> OptimizerTrace:
@@ -127,7 +129,7 @@ class OptimizerTrace:
     def _title(self) -> str:
         steps = max((r.step for r in self.rows), default=0)
         return (f"{type(self.optimizer).__name__} trace: {len(self.rows)} updates "
-                f"({steps} steps x {len(self.param_names)} parameters)")
+                f"({steps} steps x {len(self.param_names)} parameters){self.note}")
 
     def __str__(self) -> str:
         if not self.rows:
@@ -249,27 +251,45 @@ def trace(optimizer, names=None) -> OptimizerTrace:
     return OptimizerTrace(optimizer, _param_names(optimizer, names))
 
 
-def trace_steps(optimizer, loss_fn: Callable[[], Value], steps: int = 5, names=None) -> OptimizerTrace:
-    """Run ``steps`` training steps and record each update.
+def trace_steps(optimizer, loss_fn: Callable[[], Value], steps: int = 5, names=None, *,
+                restore: bool = True) -> OptimizerTrace:
+    """Run ``steps`` training steps and record each update, then put the parameters back.
 
     One step is the usual loop: ``zero_grad()``, ``loss = loss_fn()``, ``loss.backward()``,
     ``step()``. ``loss_fn`` takes no arguments and returns the loss Value, built from the
     optimizer's parameters. Each row also holds the loss its gradient came from.
+
+    The steps are a rehearsal: afterwards (even if a step raises) every parameter's ``data``
+    and ``grad`` and the optimizer's state are restored as they were, so tracing never moves
+    your model; the table's title says so. ``restore=False`` keeps the steps taken, and the
+    title says that instead.
     """
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise ValueError(f"Invalid number of steps: {steps!r} (must be a whole number >= 1).")
     t = trace(optimizer, names)
-    for _ in range(steps):
-        optimizer.zero_grad()
-        loss = loss_fn()
-        if not isinstance(loss, Value):
-            raise TypeError(
-                f"loss_fn must return a Value (the loss), got {type(loss).__name__}: {loss!r}."
-            )
-        loss.backward()
-        first = len(t.rows)
-        with t:
-            optimizer.step()
-        for row in t.rows[first:]:
-            row.loss = loss.data
+    params = [p for group in optimizer.param_groups for p in group["params"]]
+    saved = ([(p.data, p.grad) for p in params], copy.deepcopy(dict(optimizer.state)), optimizer._step_count)
+    try:
+        for _ in range(steps):
+            optimizer.zero_grad()
+            loss = loss_fn()
+            if not isinstance(loss, Value):
+                raise TypeError(
+                    f"loss_fn must return a Value (the loss), got {type(loss).__name__}: {loss!r}."
+                )
+            loss.backward()
+            first = len(t.rows)
+            with t:
+                optimizer.step()
+            for row in t.rows[first:]:
+                row.loss = loss.data
+    finally:
+        if restore:
+            for p, (data, grad) in zip(params, saved[0]):
+                p.data, p.grad = data, grad
+            optimizer.state.clear()
+            optimizer.state.update(saved[1])
+            optimizer._step_count = saved[2]
+    t.note = ("; parameters and optimizer state restored afterwards (restore=False keeps the steps)" if restore
+              else f"; the parameters kept these {steps} steps (restore=False)")
     return t

@@ -9,9 +9,11 @@ Why 1e-12 and not bit for bit: the forward pass computes the same floats (step 0
 the last digit), but the order in which a parameter's ~100 incoming gradient contributions
 are added follows the topological sort, and micrograd's follows the iteration order of its
 ``_prev`` sets, which depends on memory addresses. micrograd does not reproduce its own
-published losses to the last digit either (step 2 here: ...131 published, ...133 and ...131 in
-runs), so agreement is to rounding: the largest difference over the 100 steps was measured
-at about 1e-15 (``python -m microopt.micrograd``).
+published losses to the last digit either (step 2: ...131 published, ...133 here, ...131 and
+...133 in micrograd's own runs), so agreement is to rounding. Measured over all 100 steps on
+the demo's data: microopt.micrograd against live micrograd 1.7e-16 at most, against the
+published losses 3.3e-16, accuracies all equal; micrograd against its own published losses
+2.2e-16, bit-identical at 22 of the 100 steps. The tests below run fewer steps, to stay quick.
 """
 
 from __future__ import annotations

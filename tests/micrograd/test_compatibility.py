@@ -158,3 +158,13 @@ def test_refusals_say_what_to_do():
         ours.Value(1.0) + "1"
     with pytest.raises(ZeroDivisionError, match="divides by zero"):
         ours.Value(0.0) / ours.Value(0.0)
+
+
+def test_microopts_own_diagrams_and_step_through_read_micrographs_graphs():
+    from microopt.teach import step_through
+
+    x = ours.Value(1.5, label="x")
+    y = (x * 2 + 1).relu()
+    y.backward()
+    assert "ReLU" in y.draw().source and y.op == "ReLU"
+    assert "ReLU" in str(step_through(y))

@@ -19,21 +19,23 @@ make_polynomial    1          y = polynomial(x) + noise: regression, made to ove
 from __future__ import annotations
 
 import math
+import operator
 import random
-from numbers import Real
 from typing import Sequence
+
+from microopt._validate import real_number, whole_number
 
 
 def _check_count(name: str, value: object, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValueError(f"Invalid {name}: {value!r} (must be a whole number >= {minimum}).")
-    return value
+    return whole_number(name, value, minimum=minimum)
 
 
 def _check_noise(noise: object, name: str = "noise") -> float:
-    if isinstance(noise, bool) or not isinstance(noise, Real) or not noise >= 0.0 or math.isinf(noise):
-        raise ValueError(f"Invalid {name}: {noise!r} (must be a finite number >= 0; it is a standard deviation).")
-    return float(noise)
+    return real_number(name, noise, minimum=0.0, advice="It is a standard deviation.")
+
+
+def _check_seed(seed: object) -> int:
+    return whole_number("seed", seed, advice="Pass an int, e.g. seed=0.")
 
 
 def _linspace(start: float, stop: float, n: int) -> list[float]:
@@ -63,7 +65,7 @@ def make_moons(n_samples: int = 100, noise: float = 0.1, seed: int = 0) -> tuple
     """
     n_samples = _check_count("n_samples", n_samples, 2)
     noise = _check_noise(noise)
-    rng = random.Random(seed)
+    rng = random.Random(_check_seed(seed))
     n_outer = n_samples - n_samples // 2
     n_inner = n_samples // 2
     X = [[math.cos(t), math.sin(t)] for t in _linspace(0.0, math.pi, n_outer)]
@@ -86,9 +88,8 @@ def make_circles(n_samples: int = 100, noise: float = 0.05, factor: float = 0.5,
     """
     n_samples = _check_count("n_samples", n_samples, 2)
     noise = _check_noise(noise)
-    if isinstance(factor, bool) or not isinstance(factor, Real) or not 0.0 < factor < 1.0:
-        raise ValueError(f"Invalid factor: {factor!r} (the inner radius must be between 0 and 1, exclusive).")
-    rng = random.Random(seed)
+    factor = real_number("factor", factor, above=0.0, below=1.0, advice="It is the inner circle's radius.")
+    rng = random.Random(_check_seed(seed))
     n_outer = n_samples - n_samples // 2
     n_inner = n_samples // 2
     X = []
@@ -115,7 +116,7 @@ def make_spirals(n_samples: int = 150, n_classes: int = 3, noise: float = 0.2,
     n_classes = _check_count("n_classes", n_classes, 2)
     n_samples = _check_count("n_samples", n_samples, n_classes)
     noise = _check_noise(noise)
-    rng = random.Random(seed)
+    rng = random.Random(_check_seed(seed))
     X: list[list[float]] = []
     y: list[int] = []
     for k in range(n_classes):
@@ -144,16 +145,13 @@ def make_blobs(n_samples: int = 100, centers: int | Sequence[Sequence[float]] = 
     """
     n_features = _check_count("n_features", n_features, 1)
     noise = _check_noise(cluster_std, "cluster_std")
-    rng = random.Random(seed)
-    if isinstance(centers, int) and not isinstance(centers, bool):
-        _check_count("centers", centers, 1)
-        low, high = center_box
+    rng = random.Random(_check_seed(seed))
+    if _is_whole_number(centers):
+        centers = _check_count("centers", centers, 1)
+        low, high = _check_box(center_box)
         centers = [[rng.uniform(low, high) for _ in range(n_features)] for _ in range(centers)]
     else:
-        centers = [[float(v) for v in center] for center in centers]
-        if not centers or any(len(center) != len(centers[0]) for center in centers):
-            raise ValueError(f"Invalid centers: {centers!r} (a number of classes, or a non-empty list of "
-                             "points that all have the same number of coordinates).")
+        centers = _check_centers(centers)
     k = len(centers)
     n_samples = _check_count("n_samples", n_samples, k)
     X: list[list[float]] = []
@@ -163,6 +161,35 @@ def make_blobs(n_samples: int = 100, centers: int | Sequence[Sequence[float]] = 
         X += [[v + rng.gauss(0.0, noise) for v in center] for _ in range(n)]
         y += [c] * n
     return _shuffled(X, y, rng)
+
+
+def _is_whole_number(value: object) -> bool:
+    try:
+        operator.index(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _check_box(center_box: object) -> tuple[float, float]:
+    if not isinstance(center_box, (tuple, list)) or len(center_box) != 2:
+        raise ValueError(f"Invalid center_box: {center_box!r} (must be a pair (low, high), e.g. (-5.0, 5.0)).")
+    low, high = (real_number(f"center_box[{i}]", v) for i, v in enumerate(center_box))
+    if not low <= high:
+        raise ValueError(f"Invalid center_box: {center_box!r} (must be (low, high) with low <= high).")
+    return low, high
+
+
+def _check_centers(centers: object) -> list[list[float]]:
+    rule = ("a number of classes, or a non-empty list of points that all have the same number of "
+            "coordinates")
+    try:
+        points = [list(center) for center in centers]
+    except TypeError:
+        raise ValueError(f"Invalid centers: {centers!r:.80} ({rule}).") from None
+    if not points or any(len(point) != len(points[0]) for point in points):
+        raise ValueError(f"Invalid centers: {centers!r:.80} ({rule}).")
+    return [[real_number(f"centers[{c}][{j}]", v) for j, v in enumerate(point)] for c, point in enumerate(points)]
 
 
 def make_polynomial(n_samples: int = 20, degree: int = 3, noise: float = 0.2, seed: int = 0,
@@ -190,7 +217,7 @@ def make_polynomial(n_samples: int = 20, degree: int = 3, noise: float = 0.2, se
     n_samples = _check_count("n_samples", n_samples, 1)
     degree = _check_count("degree", degree, 0)
     noise = _check_noise(noise)
-    rng = random.Random(seed)
+    rng = random.Random(_check_seed(seed))
     coefficients = [rng.uniform(-1.0, 1.0) for _ in range(degree + 1)]
     X = [[rng.uniform(-1.0, 1.0)] for _ in range(n_samples)]
     y = [polynomial(coefficients, x) + rng.gauss(0.0, noise) for (x,) in X]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+import operator
 import random
-from numbers import Real
 from typing import Iterator, Sequence
+
+from microopt._validate import flag, real_number, whole_number
 
 
 def _check_pair(name: str, X: Sequence, y: Sequence) -> None:
@@ -30,24 +32,30 @@ def train_test_split(X: Sequence, y: Sequence, test_size: float | int = 0.25, se
     """
     _check_pair("train_test_split", X, y)
     n = len(X)
-    if isinstance(test_size, bool) or not isinstance(test_size, Real):
-        raise ValueError(f"Invalid test_size: {test_size!r} (a fraction in (0, 1) or a number of samples).")
-    if isinstance(test_size, int):
-        n_test = test_size
-    elif 0.0 < test_size < 1.0:
-        n_test = math.ceil(test_size * n)
-    else:
-        raise ValueError(f"Invalid test_size: {test_size!r} (a fraction must be strictly between 0 and 1).")
+    n_test = _test_count(test_size, n)
     if not 1 <= n_test <= n - 1:
         raise ValueError(
             f"Invalid test_size: {test_size!r} gives {n_test} test samples out of {n}; both the "
             "training and the test set need at least one sample. Use more data or another test_size."
         )
     order = list(range(n))
-    if shuffle:
-        random.Random(seed).shuffle(order)
+    if flag("shuffle", shuffle):
+        random.Random(whole_number("seed", seed, advice="Pass an int, e.g. seed=0.")).shuffle(order)
     train, test = order[: n - n_test], order[n - n_test:]
     return [X[i] for i in train], [X[i] for i in test], [y[i] for i in train], [y[i] for i in test]
+
+
+def _test_count(test_size: object, n: int) -> int:
+    """How many samples ``test_size`` asks for: a whole number as is, a fraction of n rounded up."""
+    if isinstance(test_size, bool):
+        raise ValueError(f"Invalid test_size: {test_size!r} (a fraction in (0, 1) or a number of samples).")
+    try:
+        return operator.index(test_size)  # ints, numpy ints
+    except TypeError:
+        pass
+    fraction = real_number("test_size", test_size, above=0.0, below=1.0,
+                           advice="Pass a fraction such as 0.25, or a whole number of samples.")
+    return math.ceil(fraction * n)
 
 
 class Minibatches:
@@ -71,8 +79,9 @@ class Minibatches:
         _check_pair("minibatches", X, y)
         if len(X) == 0:
             raise ValueError("minibatches: the dataset is empty (X == []); there is nothing to batch.")
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f"Invalid batch_size: {batch_size!r} (must be a whole number >= 1).")
+        batch_size = whole_number("batch_size", batch_size, minimum=1)
+        shuffle, drop_last = flag("shuffle", shuffle), flag("drop_last", drop_last)
+        seed = whole_number("seed", seed, advice="Pass an int, e.g. seed=0.")
         if drop_last and batch_size > len(X):
             raise ValueError(
                 f"Invalid batch_size: {batch_size!r} with drop_last=True and only {len(X)} samples "
@@ -91,9 +100,7 @@ class Minibatches:
 
     def set_epoch(self, epoch: int) -> None:
         """Make the next pass use the order of epoch ``epoch`` (0 is the first)."""
-        if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0:
-            raise ValueError(f"Invalid epoch: {epoch!r} (must be a whole number >= 0).")
-        self.epoch = epoch
+        self.epoch = whole_number("epoch", epoch, minimum=0)
 
     def order(self, epoch: int) -> list[int]:
         """The sample indices in the order epoch ``epoch`` visits them."""

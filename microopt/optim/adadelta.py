@@ -26,11 +26,17 @@ import math
 from typing import Any
 
 from microopt.engine.value import Value
+from microopt.optim import rules as r
 from microopt.optim.optimizer import Optimizer, ParamsT
 
 
 class Adadelta(Optimizer):
     """``Adadelta(params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, *, maximize=False)``."""
+
+    rules = {**Optimizer.rules, "rho": r.between("rho value", 0.0, 1.0)}
+    state_rules = {"step": r.steps_taken, "square_avg": r.non_negative("square_avg"),
+                   "acc_delta": r.non_negative("acc_delta")}
+    eps_denominator = "√(square_avg + ε)"
 
     def __init__(self, params: ParamsT, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
                  weight_decay: float = 0, *, maximize: bool = False) -> None:

@@ -29,12 +29,18 @@ import math
 from typing import Any
 
 from microopt.engine.value import Value
+from microopt.optim import rules as r
 from microopt.optim.optimizer import Optimizer, ParamsT
 
 
 class Adagrad(Optimizer):
     """``Adagrad(params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
     eps=1e-10, *, maximize=False)``."""
+
+    rules = {**Optimizer.rules, "lr_decay": r.at_least_zero("lr_decay value"),
+             "initial_accumulator_value": r.at_least_zero("initial_accumulator_value value")}
+    state_rules = {"step": r.steps_taken, "sum_sq": r.non_negative("sum_sq")}
+    eps_denominator = "√sum_sq + ε"
 
     def __init__(self, params: ParamsT, lr: float = 1e-2, lr_decay: float = 0,
                  weight_decay: float = 0, initial_accumulator_value: float = 0,

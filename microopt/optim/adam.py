@@ -34,12 +34,20 @@ import math
 from typing import Any
 
 from microopt.engine.value import Value
+from microopt.optim import rules as r
 from microopt.optim.optimizer import Optimizer, ParamsT
 
 
 class Adam(Optimizer):
     """``Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
     maximize=False, decoupled_weight_decay=False)``."""
+
+    rules = {**Optimizer.rules, "betas": r.betas, "amsgrad": r.boolean("amsgrad"),
+             "decoupled_weight_decay": r.boolean("decoupled_weight_decay")}
+    state_rules = {"step": r.steps_taken, "m": r.buffer("m"), "v": r.non_negative("v"),
+                   "v_max": r.non_negative("v_max")}
+    optional_state = frozenset({"v_max"})  # kept once amsgrad has been on
+    eps_denominator = "√v_hat + ε"
 
     def __init__(self, params: ParamsT, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0, amsgrad: bool = False, *,

@@ -6,7 +6,7 @@ weight decay λ::
     g ← ∇f(θ)                             (g ← -∇f(θ) when maximize)
     g ← g + λ θ                           (coupled weight decay)
     m ← β₁ m + (1 - β₁) g                 (first moment, as in Adam; m₀ = 0)
-    u ← max(β₂ u, |g| + ε)                (exponentially weighted infinity norm; u₀ = 0)
+    u ← max(|g| + ε, β₂ u)                (exponentially weighted infinity norm; u₀ = 0)
     update ← γ / (1 - β₁ᵗ) · m / u        (only m is bias-corrected: a max is not biased to 0)
     θ ← θ - update
 
@@ -21,12 +21,17 @@ from __future__ import annotations
 from typing import Any
 
 from microopt.engine.value import Value
+from microopt.optim import rules as r
 from microopt.optim.optimizer import Optimizer, ParamsT
 
 
 class Adamax(Optimizer):
     """``Adamax(params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, *,
     maximize=False)``."""
+
+    rules = {**Optimizer.rules, "betas": r.betas}
+    state_rules = {"step": r.steps_taken, "m": r.buffer("m"), "u": r.non_negative("u")}
+    eps_denominator = "u = max(|g| + ε, β₂ u)"
 
     def __init__(self, params: ParamsT, lr: float = 2e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0, *, maximize: bool = False) -> None:
@@ -43,7 +48,7 @@ class Adamax(Optimizer):
             g = g + weight_decay * p.data
         t = state["step"] + 1
         m = beta1 * state["m"] + (1 - beta1) * g
-        u = max(beta2 * state["u"], abs(g) + eps)
+        u = max(abs(g) + eps, beta2 * state["u"])  # |g| + ε first: a nan g gives nan, as in torch
         state["step"], state["m"], state["u"] = t, m, u
         update = lr / (1 - beta1 ** t) * m / u
         p.data -= update

@@ -26,16 +26,16 @@ from __future__ import annotations
 from typing import Any
 
 from microopt.engine.value import Value
+from microopt._validate import sign
+from microopt.optim import rules as r
 from microopt.optim.optimizer import Optimizer, ParamsT
-
-
-def sign(x: float) -> float:
-    """-1.0, 0.0 or 1.0: the sign of x, with sign(0) = 0 as in the paper and ``torch.sign``."""
-    return float((x > 0) - (x < 0))
 
 
 class Lion(Optimizer):
     """``Lion(params, lr=1e-4, betas=(0.9, 0.99), weight_decay=0.0, *, maximize=False)``."""
+
+    rules = {**Optimizer.rules, "betas": r.betas}
+    state_rules = {"m": r.buffer("m")}
 
     def __init__(self, params: ParamsT, lr: float = 1e-4, betas: tuple[float, float] = (0.9, 0.99),
                  weight_decay: float = 0.0, *, maximize: bool = False) -> None:

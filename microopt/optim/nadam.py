@@ -31,12 +31,19 @@ import math
 from typing import Any
 
 from microopt.engine.value import Value
+from microopt.optim import rules as r
 from microopt.optim.optimizer import Optimizer, ParamsT
 
 
 class NAdam(Optimizer):
     """``NAdam(params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3,
     decoupled_weight_decay=False, *, maximize=False)``."""
+
+    rules = {**Optimizer.rules, "betas": r.betas, "momentum_decay": r.at_least_zero("momentum_decay value"),
+             "decoupled_weight_decay": r.boolean("decoupled_weight_decay")}
+    state_rules = {"step": r.steps_taken, "mu_product": r.non_negative("mu_product"), "m": r.buffer("m"),
+                   "v": r.non_negative("v")}
+    eps_denominator = "denom = √v_hat + ε"
 
     def __init__(self, params: ParamsT, lr: float = 2e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0, momentum_decay: float = 4e-3,

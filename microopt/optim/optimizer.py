@@ -22,10 +22,14 @@ Two differences from PyTorch. A microopt gradient is a float that starts at 0.0,
 ``None``, so every parameter is stepped, where PyTorch skips tensors whose ``.grad is None``:
 a parameter that got no gradient still moves when its state (momentum, weight decay) says
 so. And where PyTorch would divide 0 by 0 and quietly store nan (``eps=0`` with a zero
-gradient), ``step()`` raises ``ZeroDivisionError`` naming the parameter.
+gradient), ``step()`` raises ``ZeroDivisionError`` naming the parameter and the denominator.
 
-Hyperparameters are checked with PyTorch's rules and messages whenever a group is added,
-so a per-group override (``{"params": ..., "lr": -1}``) is refused just like a bad default.
+Each algorithm owns its hyperparameter rules: the class attribute ``rules`` maps a name to a
+check (``microopt.optim.rules``); the shared ones (``lr``, ``eps``, ``weight_decay``,
+``maximize``) are ``Optimizer.rules``, and an algorithm may replace one (an Adafactor whose
+``eps`` is a pair). They run whenever a group is added or loaded, and again at ``step()`` for
+a group whose values were edited since (``opt.param_groups[0]["lr"] = -1`` is refused there).
+Likewise ``state_rules`` lists the buffers ``load_state_dict`` accepts and their ranges.
 """
 
 from __future__ import annotations
@@ -33,15 +37,34 @@ from __future__ import annotations
 from collections import defaultdict
 from itertools import chain
 from numbers import Real
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, ClassVar, Iterable
 
 from microopt.engine.value import Value
+from microopt.optim import rules as r
+from microopt.optim._step_errors import bad_parameter, zero_division
 
 ParamsT = Iterable[Value] | Iterable[dict[str, Any]]
 
 
 class Optimizer:
-    """Base class: subclasses call ``super().__init__(params, defaults)`` and define ``update``."""
+    """Base class: subclasses call ``super().__init__(params, defaults)`` and define ``update``.
+
+    A subclass may also extend ``rules`` (checks of its hyperparameters) and set
+    ``state_rules`` (its buffers, for ``load_state_dict``) and ``eps_denominator`` (the
+    denominator that ``eps`` keeps away from 0, named when it is 0 anyway).
+    """
+
+    # PyTorch's labels, so each message starts as PyTorch's does (tests/optim compare live).
+    rules: ClassVar[dict[str, r.Rule]] = {
+        "lr": r.at_least_zero("learning rate"),
+        "eps": r.at_least_zero("epsilon value"),
+        "weight_decay": r.at_least_zero("weight_decay value"),
+        "maximize": r.boolean("maximize"),
+    }
+    # buffer name -> rule; None: any numbers load (an optimizer that did not list its own)
+    state_rules: ClassVar[dict[str, r.Rule] | None] = None
+    optional_state: ClassVar[frozenset[str]] = frozenset()  # buffers that may be absent
+    eps_denominator: ClassVar[str] = ""
 
     def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
         if isinstance(params, Value):
@@ -60,6 +83,7 @@ class Optimizer:
         self.state: defaultdict[Value, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
         self._step_count = 0  # how many times step() ran (schedulers check it)
+        self._checked: dict[int, tuple] = {}  # id(group) -> the values check_group last accepted
 
         groups = list(params)  # materialised once: a generator can only be read once
         if not groups:
@@ -87,6 +111,7 @@ class Optimizer:
         the gradients it computed.
         """
         loss = closure() if closure is not None else None
+        self._check_edited_groups()
         update, state, names = self.update, self.state, tuple(self.defaults)
         try:
             for group in self.param_groups:
@@ -97,13 +122,48 @@ class Optimizer:
                     update(p, state[p], **hyperparameters)
         except ZeroDivisionError as error:
             # PyTorch would quietly write nan (0/0) into the parameter; say why instead.
-            raise ZeroDivisionError(
-                f"{type(self).__name__} divided by zero updating {p!r} (state {dict(state[p])}): "
-                f"{error}. A denominator such as √v + eps is 0, which happens with eps=0 and a "
-                "gradient that has been 0. Use eps > 0."
-            ) from error
+            raise ZeroDivisionError(zero_division(self, p, hyperparameters, error)) from error
+        except (TypeError, AttributeError) as error:
+            problem = bad_parameter(self, p)  # p.grad = None, a str in p.data, not a Value...
+            if problem is None:
+                raise
+            raise TypeError(problem) from error
         self._step_count += 1
         return loss
+
+    def check_group(self, group: dict[str, Any]) -> None:
+        """Apply ``rules`` to the group's hyperparameters, storing each value as its rule returns it.
+
+        Subclasses with rules that involve two hyperparameters (SGD's nesterov) extend this.
+        """
+        missing = [name for name in self.defaults if name not in group]
+        if missing:
+            raise ValueError(
+                f"a param group lacks the hyperparameters {missing} of {type(self).__name__}. "
+                "Edit values in param_groups, but keep every key."
+            )
+        rules = self.rules
+        for name in self.defaults:
+            rule = rules.get(name)
+            if rule is not None:
+                group[name] = rule(group[name])
+
+    def _check_edited_groups(self) -> None:
+        """At each step, re-check the groups whose values changed (by identity: cheap)."""
+        names, previous, self._checked = tuple(self.defaults), self._checked, {}
+        for i, group in enumerate(self.param_groups):
+            values = tuple(group.get(name, _MISSING) for name in names)
+            old = previous.get(id(group))
+            if old is None or any(a is not b for a, b in zip(values, old)):
+                try:
+                    self.check_group(group)
+                except ValueError as error:
+                    raise ValueError(
+                        f"{error} param_groups[{i}] was edited since the last step (by hand or by a "
+                        "scheduler): nothing was updated; put a valid value back."
+                    ) from None
+                values = tuple(group[name] for name in names)
+            self._checked[id(group)] = values
 
     def zero_grad(self) -> None:
         """Reset every parameter's gradient to 0.0 (gradients accumulate across backward())."""
@@ -163,7 +223,7 @@ class Optimizer:
         for name, default in self.defaults.items():
             group.setdefault(name, default)
         _lists_to_tuples(group)
-        check_hyperparameters(group)
+        self.check_group(group)
         self.param_groups.append(group)
 
     # ----------------------------------------------------------------- saving and loading
@@ -245,23 +305,42 @@ class Optimizer:
                 raise ValueError(
                     f"loaded state dict entry {key!r} must be a dict of buffers, got {buffers!r}."
                 )
-            for name, value in buffers.items():
-                if isinstance(value, bool) or not isinstance(value, Real):
-                    raise ValueError(
-                        f"loaded state dict entry {key!r} has buffer {name!r} = {value!r}, which is "
-                        "not a number. Pass the output of optimizer.state_dict()."
-                    )
-            state[param_of[index]] = dict(buffers)
+            state[param_of[index]] = self._checked_buffers(key, buffers)
 
         groups = []
         for group, saved in zip(self.param_groups, saved_groups):
             restored = _lists_to_tuples({k: list(v) if isinstance(v, list) else v
                                          for k, v in saved.items() if k != "params"})
             restored["params"] = group["params"]
-            check_hyperparameters(restored)
+            self.check_group(restored)
             groups.append(restored)
         self.param_groups = groups
         self.state = state
+
+    def _checked_buffers(self, key: object, buffers: dict[str, Any]) -> dict[str, Any]:
+        """One parameter's saved buffers, checked against ``state_rules`` (all or none load)."""
+        where = f"loaded state dict entry {key!r}"
+        if self.state_rules is None:
+            for name, value in buffers.items():
+                if isinstance(value, bool) or not isinstance(value, Real):
+                    raise ValueError(
+                        f"{where} has buffer {name!r} = {value!r}, which is not a number. "
+                        "Pass the output of optimizer.state_dict()."
+                    )
+            return dict(buffers)
+        unknown = sorted(set(buffers) - set(self.state_rules))
+        missing = sorted(set(self.state_rules) - self.optional_state - set(buffers))
+        if unknown or missing:
+            raise ValueError(
+                f"{where} has buffers {sorted(buffers)}, but {type(self).__name__} keeps "
+                f"{sorted(self.state_rules)}" + (f"; unknown: {unknown}" if unknown else "")
+                + (f"; missing: {missing}" if missing else "")
+                + ". Was it saved from another optimizer? Pass the output of optimizer.state_dict()."
+            )
+        try:
+            return {name: self.state_rules[name](value) for name, value in buffers.items()}
+        except ValueError as error:
+            raise ValueError(f"{where}: {error}") from None
 
     # ----------------------------------------------------------------- display
     def __repr__(self) -> str:
@@ -275,6 +354,7 @@ class Optimizer:
         return "\n".join(lines)
 
 
+_MISSING = object()  # a hyperparameter someone deleted from a group
 _SET_MESSAGE = (
     "optimizer parameters need to be organized in ordered collections, but the ordering of "
     "Values in sets changes between runs. Please use a list instead."
@@ -309,61 +389,3 @@ def _as_index(key: object) -> int:
     if isinstance(key, str) and key.isdigit():
         return int(key)
     raise ValueError(f"state dict parameter keys must be integer indices, got {key!r}.")
-
-
-# ----------------------------------------------------------------- hyperparameter checks
-# PyTorch's checks and messages, by hyperparameter name, each followed by what is allowed.
-_AT_LEAST_ZERO = {
-    "lr": "Invalid learning rate",
-    "eps": "Invalid epsilon value",
-    "weight_decay": "Invalid weight_decay value",
-    "momentum": "Invalid momentum value",
-    "alpha": "Invalid alpha value",
-    "lr_decay": "Invalid lr_decay value",
-    "initial_accumulator_value": "Invalid initial_accumulator_value value",
-    "momentum_decay": "Invalid momentum_decay value",
-}
-
-
-def _number(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(
-            f"hyperparameter {name} must be a number, got {type(value).__name__}: {value!r}."
-        )
-    return float(value)
-
-
-def _pair(group: dict[str, Any], name: str, names: str, example: tuple) -> list[float]:
-    value = group[name]
-    if not isinstance(value, (tuple, list)) or len(value) != 2:
-        raise ValueError(f"{name} must be a pair ({names}), got {value!r}, e.g. {example}.")
-    return [_number(f"{name}[{i}]", v) for i, v in enumerate(value)]
-
-
-def check_hyperparameters(group: dict[str, Any]) -> None:
-    """Refuse impossible hyperparameters with PyTorch's messages, e.g. a negative ``lr``."""
-    for name, message in _AT_LEAST_ZERO.items():
-        if name in group and not _number(name, group[name]) >= 0.0:  # `not >=` also catches nan
-            raise ValueError(f"{message}: {group[name]} (must be >= 0)")
-    if "rho" in group and not 0.0 <= _number("rho", group["rho"]) <= 1.0:
-        raise ValueError(f"Invalid rho value: {group['rho']} (must be in [0, 1])")
-    if "betas" in group:
-        for i, beta in enumerate(_pair(group, "betas", "beta1, beta2", (0.9, 0.999))):
-            if not 0.0 <= beta < 1.0:
-                raise ValueError(f"Invalid beta parameter at index {i}: {beta} (must be in [0, 1))")
-    if "etas" in group:
-        eta_minus, eta_plus = _pair(group, "etas", "eta_minus, eta_plus", (0.5, 1.2))
-        if not 0.0 < eta_minus < 1.0 < eta_plus:
-            raise ValueError(
-                f"Invalid eta values: {eta_minus}, {eta_plus} (must be 0 < eta_minus < 1 < eta_plus)"
-            )
-    if "step_sizes" in group:
-        smallest, largest = _pair(group, "step_sizes", "min, max", (1e-6, 50))
-        if not 0.0 <= smallest <= largest:
-            raise ValueError(f"Invalid step sizes: {smallest}, {largest} (must be 0 <= min <= max)")
-    if group.get("nesterov") and (group.get("momentum", 0) <= 0 or group.get("dampening", 0) != 0):
-        raise ValueError(
-            f"Nesterov momentum requires a momentum and zero dampening, got "
-            f"momentum={group.get('momentum')}, dampening={group.get('dampening')}. "
-            "Set momentum > 0 and dampening=0, or nesterov=False."
-        )

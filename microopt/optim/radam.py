@@ -34,12 +34,18 @@ import math
 from typing import Any
 
 from microopt.engine.value import Value
+from microopt.optim import rules as r
 from microopt.optim.optimizer import Optimizer, ParamsT
 
 
 class RAdam(Optimizer):
     """``RAdam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
     decoupled_weight_decay=False, *, maximize=False)``."""
+
+    rules = {**Optimizer.rules, "betas": r.betas,
+             "decoupled_weight_decay": r.boolean("decoupled_weight_decay")}
+    state_rules = {"step": r.steps_taken, "m": r.buffer("m"), "v": r.non_negative("v")}
+    eps_denominator = "√v + ε"
 
     def __init__(self, params: ParamsT, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0, decoupled_weight_decay: bool = False,

@@ -29,12 +29,20 @@ import math
 from typing import Any
 
 from microopt.engine.value import Value
+from microopt.optim import rules as r
 from microopt.optim.optimizer import Optimizer, ParamsT
 
 
 class RMSprop(Optimizer):
     """``RMSprop(params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
     *, maximize=False)``."""
+
+    # alpha > 1 would make 1 - α negative, and square_avg a negative "mean of squares"
+    rules = {**Optimizer.rules, "alpha": r.between("alpha value", 0.0, 1.0),
+             "momentum": r.at_least_zero("momentum value"), "centered": r.boolean("centered")}
+    state_rules = {"step": r.steps_taken, "square_avg": r.non_negative("square_avg"),
+                   "grad_avg": r.buffer("grad_avg"), "momentum_buffer": r.buffer("momentum_buffer")}
+    eps_denominator = "avg = √square_avg + ε"
 
     def __init__(self, params: ParamsT, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
                  weight_decay: float = 0, momentum: float = 0, centered: bool = False, *,

@@ -29,16 +29,35 @@ from __future__ import annotations
 from typing import Any
 
 from microopt.engine.value import Value
+from microopt._validate import invalid, real_number, sign
+from microopt.optim import rules as r
 from microopt.optim.optimizer import Optimizer, ParamsT
 
 
-def sign(x: float) -> float:
-    """-1.0, 0.0 or 1.0, with sign(0) = 0 as in ``torch.sign``."""
-    return float((x > 0) - (x < 0))
+def etas(value: Any) -> tuple[float, float]:
+    """(η₋, η₊) with 0 < η₋ < 1 < η₊: shrink after a sign change, grow while the sign holds."""
+    eta_minus, eta_plus = (real_number(f"etas[{i}]", eta) for i, eta in enumerate(r.pair("etas", value, (0.5, 1.2))))
+    if not 0.0 < eta_minus < 1.0 < eta_plus:
+        raise ValueError(f"Invalid eta values: {eta_minus}, {eta_plus} (must be 0 < eta_minus < 1 < eta_plus). "
+                         "For example etas=(0.5, 1.2).")
+    return eta_minus, eta_plus
+
+
+def step_sizes(value: Any) -> tuple[float, float]:
+    """(Γ_min, Γ_max) with 0 <= Γ_min <= Γ_max: the range each step size is clamped to."""
+    smallest, largest = (real_number(f"step_sizes[{i}]", size, minimum=0.0)
+                         for i, size in enumerate(r.pair("step_sizes", value, (1e-6, 50))))
+    if not smallest <= largest:
+        raise ValueError(invalid("step sizes", (smallest, largest), "must be 0 <= min <= max",
+                                 "For example step_sizes=(1e-6, 50)."))
+    return smallest, largest
 
 
 class Rprop(Optimizer):
     """``Rprop(params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *, maximize=False)``."""
+
+    rules = {**Optimizer.rules, "etas": etas, "step_sizes": step_sizes}
+    state_rules = {"step": r.steps_taken, "prev": r.buffer("prev"), "step_size": r.non_negative("step_size")}
 
     def __init__(self, params: ParamsT, lr: float = 1e-2, etas: tuple[float, float] = (0.5, 1.2),
                  step_sizes: tuple[float, float] = (1e-6, 50), *, maximize: bool = False) -> None:

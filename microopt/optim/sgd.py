@@ -29,6 +29,7 @@ from __future__ import annotations
 from typing import Any
 
 from microopt.engine.value import Value
+from microopt.optim import rules as r
 from microopt.optim.optimizer import Optimizer, ParamsT
 
 
@@ -44,6 +45,11 @@ class SGD(Optimizer):
     >>> w.data                    # 2 - 0.1 * 4
     1.6
     """
+
+    rules = {**Optimizer.rules, "momentum": r.at_least_zero("momentum value"),
+             "dampening": r.between("dampening", 0.0, 1.0), "nesterov": r.boolean("nesterov")}
+    state_rules = {"momentum_buffer": r.buffer("momentum_buffer")}
+    optional_state = frozenset({"momentum_buffer"})  # only kept when momentum != 0
 
     def __init__(self, params: ParamsT, lr: float = 1e-3, momentum: float = 0,
                  dampening: float = 0, weight_decay: float = 0, nesterov: bool = False,
@@ -68,3 +74,12 @@ class SGD(Optimizer):
             direction = g
         update = lr * direction
         p.data -= update
+
+    def check_group(self, group: dict[str, Any]) -> None:
+        super().check_group(group)
+        if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
+            raise ValueError(
+                f"Nesterov momentum requires a momentum and zero dampening, got "
+                f"momentum={group['momentum']}, dampening={group['dampening']}. "
+                "Set momentum > 0 and dampening=0, or nesterov=False."
+            )

@@ -258,50 +258,79 @@ def test_refuses_a_non_leaf_value():
         SGD([a * 2])
 
 
-@pytest.mark.parametrize("cls, kwargs, message", [
-    (SGD, {"lr": -0.1}, "Invalid learning rate: -0.1 (must be >= 0)"),
-    (SGD, {"lr": math.nan}, "Invalid learning rate: nan"),
-    (SGD, {"momentum": -0.5}, "Invalid momentum value: -0.5"),
-    (SGD, {"weight_decay": -1}, "Invalid weight_decay value: -1"),
-    (SGD, {"nesterov": True}, "Nesterov momentum requires a momentum and zero dampening"),
+FINITE_AT_LEAST_ZERO = "(must be a finite number >= 0)."
+REFUSED = [
+    (SGD, {"lr": -0.1}, "Invalid learning rate: -0.1 " + FINITE_AT_LEAST_ZERO),
+    (SGD, {"lr": math.nan}, "Invalid learning rate: nan " + FINITE_AT_LEAST_ZERO),
+    (SGD, {"momentum": -0.5}, "Invalid momentum value: -0.5 " + FINITE_AT_LEAST_ZERO),
+    (SGD, {"weight_decay": -1}, "Invalid weight_decay value: -1 " + FINITE_AT_LEAST_ZERO),
+    (SGD, {"nesterov": True}, "Nesterov momentum requires a momentum and zero dampening, got momentum=0.0, "
+                              "dampening=0.0. Set momentum > 0 and dampening=0, or nesterov=False."),
     (SGD, {"nesterov": True, "momentum": 0.9, "dampening": 0.1},
      "Nesterov momentum requires a momentum and zero dampening, got momentum=0.9, dampening=0.1"),
-    (Adam, {"eps": -1e-8}, "Invalid epsilon value: -1e-08"),
-    (Adam, {"betas": (1.0, 0.999)}, "Invalid beta parameter at index 0: 1.0 (must be in [0, 1))"),
-    (Adam, {"betas": (0.9, -0.1)}, "Invalid beta parameter at index 1: -0.1"),
-    (Adam, {"betas": (0.9,)}, "betas must be a pair (beta1, beta2), got (0.9,)"),
-    (AdamW, {"weight_decay": -0.01}, "Invalid weight_decay value: -0.01"),
-    (Adagrad, {"lr_decay": -1.0}, "Invalid lr_decay value: -1.0"),
-    (Adagrad, {"initial_accumulator_value": -0.1}, "Invalid initial_accumulator_value value: -0.1"),
-    (Adagrad, {"eps": -1.0}, "Invalid epsilon value: -1.0"),
-    (RMSprop, {"alpha": -0.9}, "Invalid alpha value: -0.9"),
-    (RMSprop, {"momentum": -0.1}, "Invalid momentum value: -0.1"),
-    (Adadelta, {"rho": 1.5}, "Invalid rho value: 1.5 (must be in [0, 1])"),
+    (SGD, {"dampening": 1.5}, "Invalid dampening: 1.5 (must be a finite number >= 0 and <= 1)."),
+    (Adam, {"eps": -1e-8}, "Invalid epsilon value: -1e-08 " + FINITE_AT_LEAST_ZERO),
+    (Adam, {"betas": (1.0, 0.999)}, "Invalid beta parameter at index 0: 1.0 (must be a finite number >= 0 "
+                                    "and < 1). A scheduler that cycles momentum (OneCycleLR, CyclicLR) sets "
+                                    "betas[0]: keep its max_momentum below 1."),
+    (Adam, {"betas": (0.9, -0.1)}, "Invalid beta parameter at index 1: -0.1 (must be a finite number >= 0 and < 1)"),
+    (Adam, {"betas": (0.9,)}, "Invalid betas: (0.9,) (must be a pair (betas[0], betas[1])). "
+                              "For example betas=(0.9, 0.999)."),
+    (AdamW, {"weight_decay": -0.01}, "Invalid weight_decay value: -0.01 " + FINITE_AT_LEAST_ZERO),
+    (Adagrad, {"lr_decay": -1.0}, "Invalid lr_decay value: -1.0 " + FINITE_AT_LEAST_ZERO),
+    (Adagrad, {"initial_accumulator_value": -0.1},
+     "Invalid initial_accumulator_value value: -0.1 " + FINITE_AT_LEAST_ZERO),
+    (Adagrad, {"eps": -1.0}, "Invalid epsilon value: -1.0 " + FINITE_AT_LEAST_ZERO),
+    (RMSprop, {"alpha": -0.9}, "Invalid alpha value: -0.9 (must be a finite number >= 0 and <= 1)."),
+    (RMSprop, {"momentum": -0.1}, "Invalid momentum value: -0.1 " + FINITE_AT_LEAST_ZERO),
+    (Adadelta, {"rho": 1.5}, "Invalid rho value: 1.5 (must be a finite number >= 0 and <= 1)."),
     (Adamax, {"betas": (0.9, 1.0)}, "Invalid beta parameter at index 1: 1.0"),
-    (NAdam, {"momentum_decay": -4e-3}, "Invalid momentum_decay value: -0.004"),
-    (RAdam, {"lr": -1e-3}, "Invalid learning rate: -0.001"),
+    (NAdam, {"momentum_decay": -4e-3}, "Invalid momentum_decay value: -0.004 " + FINITE_AT_LEAST_ZERO),
+    (RAdam, {"lr": -1e-3}, "Invalid learning rate: -0.001 " + FINITE_AT_LEAST_ZERO),
     (Lion, {"betas": (0.9, 1.2)}, "Invalid beta parameter at index 1: 1.2"),
-    (Lion, {"weight_decay": -1.0}, "Invalid weight_decay value: -1.0"),
-    (Rprop, {"etas": (1.5, 1.2)}, "Invalid eta values: 1.5, 1.2 (must be 0 < eta_minus < 1 < eta_plus)"),
+    (Lion, {"weight_decay": -1.0}, "Invalid weight_decay value: -1.0 " + FINITE_AT_LEAST_ZERO),
+    (Rprop, {"etas": (1.5, 1.2)}, "Invalid eta values: 1.5, 1.2 (must be 0 < eta_minus < 1 < eta_plus). "
+                                  "For example etas=(0.5, 1.2)."),
     (Rprop, {"etas": (0.5, 0.9)}, "Invalid eta values: 0.5, 0.9"),
-    (Rprop, {"step_sizes": (1.0, 0.1)}, "Invalid step sizes: 1.0, 0.1 (must be 0 <= min <= max)"),
-    (Rprop, {"step_sizes": 0.1}, "step_sizes must be a pair (min, max), got 0.1"),
-])
-def test_refuses_invalid_hyperparameters_with_torchs_message(cls, kwargs, message):
+    (Rprop, {"step_sizes": (1.0, 0.1)}, "Invalid step sizes: (1.0, 0.1) (must be 0 <= min <= max). "
+                                        "For example step_sizes=(1e-6, 50)."),
+    (Rprop, {"step_sizes": 0.1}, "Invalid step_sizes: 0.1 (must be a pair (step_sizes[0], step_sizes[1]))."),
+]
+
+
+@pytest.mark.parametrize("cls, kwargs, message", REFUSED, ids=lambda x: getattr(x, "__name__", None))
+def test_refuses_invalid_hyperparameters(cls, kwargs, message):
     with pytest.raises(ValueError) as error:
         cls([Value(1.0)], **kwargs)
     assert str(error.value).startswith(message)
 
 
+@pytest.mark.parametrize("cls, kwargs, message", REFUSED, ids=lambda x: getattr(x, "__name__", None))
+def test_where_torch_refuses_too_our_message_starts_with_torchs_live(cls, kwargs, message):
+    # PyTorch's wording first, where PyTorch has one; microopt then adds the rule and advice.
+    torch = pytest.importorskip("torch")
+    if cls.__name__ not in torch_backed():
+        pytest.skip(f"{cls.__name__} is not in torch.optim")
+    theirs = getattr(torch.optim, OPTIMIZERS[cls.__name__].torch)
+    try:
+        theirs([torch.zeros(1, requires_grad=True)], **kwargs)
+    except ValueError as error:
+        with pytest.raises(ValueError) as ours:
+            cls([Value(1.0)], **kwargs)
+        assert str(ours.value).startswith(str(error))
+    except (TypeError, IndexError):
+        pass  # torch fails on the shape ((0.9,) cannot be unpacked): nothing to match
+
+
 def test_refuses_invalid_hyperparameters_in_a_group_override_too():
-    with pytest.raises(ValueError, match=r"Invalid learning rate: -1 \(must be >= 0\)"):
+    with pytest.raises(ValueError, match=r"Invalid learning rate: -1 \(must be a finite number >= 0\)"):
         Adam([{"params": [Value(1.0)]}, {"params": [Value(2.0)], "lr": -1}])
 
 
 def test_refuses_a_hyperparameter_that_is_not_a_number():
-    with pytest.raises(TypeError, match="hyperparameter lr must be a number, got str: '0.1'"):
+    with pytest.raises(ValueError, match=r"Invalid learning rate: '0.1' \(must be a finite number >= 0\)"):
         SGD([Value(1.0)], lr="0.1")
-    with pytest.raises(TypeError, match=r"hyperparameter betas\[0\] must be a number"):
+    with pytest.raises(ValueError, match=r"Invalid beta parameter at index 0: None"):
         Adam([Value(1.0)], betas=(None, 0.9))
 
 
@@ -309,8 +338,13 @@ def test_a_zero_denominator_is_explained_not_silently_nan():
     # Adam with eps=0 and a zero gradient: m_hat / (√v_hat + eps) = 0/0 (torch stores nan)
     w = Value(1.0, label="w")
     opt = Adam([w], eps=0.0)
-    with pytest.raises(ZeroDivisionError, match=r"Adam divided by zero updating Value\(data=1.*Use eps > 0"):
+    with pytest.raises(ZeroDivisionError) as error:
         opt.step()
+    assert str(error.value) == (
+        "Adam divided by zero updating param_groups[0]['params'][0] Value(data=1, grad=0, label='w') "
+        "(state {'step': 1, 'm': 0.0, 'v': 0.0}): float division by zero. √v_hat + ε is 0: eps=0 and this "
+        "parameter's gradients have all been 0 so far. Use eps > 0 (Adam's default is 1e-08). No parameter "
+        "was updated by this step.")
 
 
 def test_a_huge_gradient_gives_infinities_as_torch_does_not_an_exception():

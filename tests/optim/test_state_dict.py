@@ -118,8 +118,8 @@ def saved_adam():
     (lambda sd: sd["state"].update({"7": {}}), "state for parameter '7'"),
     (lambda sd: sd["state"].update({"x": {}}), "must be integer indices, got 'x'"),
     (lambda sd: sd["state"].update({0: 1.0}), "entry 0 must be a dict of buffers"),
-    (lambda sd: sd["state"][0].update(m="0.1"), "entry 0 has buffer 'm' = '0.1', which is not a number"),
-    (lambda sd: sd["state"][1].update(v=[0.0]), r"entry 1 has buffer 'v' = \[0.0\]"),
+    (lambda sd: sd["state"][0].update(m="0.1"), r"entry 0: Invalid buffer 'm': '0.1' \(must be a number\)"),
+    (lambda sd: sd["state"][1].update(v=[0.0]), r"entry 1: Invalid buffer 'v': \[0.0\] \(must be a number >= 0\)"),
     (lambda sd: sd["param_groups"][0].update(lr=-1.0), "Invalid learning rate: -1.0"),
     (lambda sd: sd.update(param_groups={}), "'param_groups' must be a list of dicts"),
 ])

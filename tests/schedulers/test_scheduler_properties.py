@@ -151,7 +151,7 @@ def test_chained_factors_multiply(lr, factor, total_iters, gamma):
 
 
 @settings(max_examples=20, deadline=None)
-@given(lrs=base_lrs, a=st.floats(-1.0, 1.0), b=st.floats(0.0, 2.0))
+@given(lrs=base_lrs, a=st.floats(-1.0, 1.0), b=st.floats(1.0, 2.0))  # b >= |a|: factors >= 0
 def test_lambda_lr_is_base_times_lambda(lrs, a, b):
     opt = sgd(lrs)
     fn = lambda e: b + a * math.sin(e)  # noqa: E731 (any function of the epoch will do)

@@ -24,6 +24,8 @@ def assert_sequences_match(got: list[list], expected: list[list], what: str) -> 
     assert len(got) == len(expected)
     for epoch, (row, expected_row) in enumerate(zip(got, expected)):
         for group, (x, y) in enumerate(zip(row, expected_row, strict=True)):
+            if x == 0.0 and -1e-15 < y < 0.0:
+                continue  # LinearLR to 0: torch rounds to -4e-18, microopt stops at 0 (warmup.py)
             assert math.isclose(x, y, rel_tol=1e-12, abs_tol=1e-300), (
                 f"{what} of group {group} at epoch {epoch}: microopt {x!r}, torch {y!r}")
 

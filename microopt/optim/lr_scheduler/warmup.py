@@ -87,7 +87,9 @@ class LinearLR(LRScheduler):
             return [group["lr"] * start for group in groups]
         if self._is_initial or e > T:
             return [group["lr"] for group in groups]
-        return [group["lr"] * (1.0 + (end - start) / (T * start + (e - 1) * (end - start)))
+        # max(0, ...): with end_factor = 0 the product can round to -4e-18 at e = T, which torch
+        # keeps and an optimizer refuses (a negative lr); end_factor >= 0, so that is rounding.
+        return [max(0.0, group["lr"] * (1.0 + (end - start) / (T * start + (e - 1) * (end - start))))
                 for group in groups]
 
     def closed_form_lr(self) -> list[float]:

@@ -8,9 +8,10 @@ a local derivative is wrong.
 from __future__ import annotations
 
 import math
+from numbers import Real
 from typing import Callable, Sequence
 
-from microopt.engine.value import Value
+from microopt.engine.value import Value, _to_float
 
 
 class GradcheckError(AssertionError):
@@ -18,7 +19,7 @@ class GradcheckError(AssertionError):
 
 
 def _as_floats(inputs: Sequence[float | Value]) -> list[float]:
-    if isinstance(inputs, (int, float, Value)):
+    if isinstance(inputs, (Real, Value)):
         raise TypeError(
             f"gradcheck needs a sequence of inputs, got a single {type(inputs).__name__}: "
             f"{inputs!r}. Wrap it in a list: gradcheck(f, [x])."
@@ -26,9 +27,9 @@ def _as_floats(inputs: Sequence[float | Value]) -> list[float]:
     values = []
     for i, x in enumerate(inputs):
         x = x.data if isinstance(x, Value) else x
-        if isinstance(x, bool) or not isinstance(x, (int, float)):
+        if isinstance(x, bool) or not isinstance(x, Real):
             raise TypeError(f"gradcheck input {i} must be a number or a Value, got {x!r}.")
-        values.append(float(x))
+        values.append(_to_float(x))  # numpy numbers too; a huge int is a named OverflowError
     return values
 
 

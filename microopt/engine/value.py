@@ -94,7 +94,8 @@ def _to_float(data: object, op: str = "") -> float:
     try:
         return float(data)
     except OverflowError:  # an int beyond the largest float, such as 10**400
-        digits = f"about {len(format(data, 'x')) * 1.204:.0f} digits" if isinstance(data, int) else "a huge number"
+        digits = f"an integer of about {len(format(data, 'x')) * 1.204:.0f} digits" if isinstance(data, int) \
+            else "a huge number"
         raise OverflowError(
             f"Invalid {'Value data' if not op else 'operand for ' + op}: {digits} (must fit in a float, "
             "at most about 1.8e308). Scale it down, or use a float such as 1e300."

@@ -76,7 +76,7 @@ class MLP(Module):
 
     def __init__(self, nin: int, nouts: Sequence[int], activation: str = "relu", seed: int = 0):
         if isinstance(nouts, Real) or not hasattr(nouts, "__len__"):
-            raise TypeError(f"MLP needs a list of layer sizes, got {nouts!r}; write MLP({nin!r}, [{nouts!r}]).")
+            raise TypeError(f"MLP needs a list of layer sizes, got {nouts}; write MLP({nin}, [{nouts}]).")
         if len(nouts) == 0:
             raise ValueError("MLP needs at least one layer size in nouts, got [].")
         _check_activation(activation)

@@ -7,8 +7,10 @@ Values, other Modules, and lists or tuples of either. So a student's own model n
 
 from __future__ import annotations
 
-import math
 from typing import Iterator
+
+import math
+from numbers import Real
 
 from microopt.engine.value import Value
 
@@ -53,14 +55,23 @@ class Module:
                 f"{'...' if len(missing) > 5 else ''}, unexpected {unexpected[:5]}"
                 f"{'...' if len(unexpected) > 5 else ''}. Was it saved from a model of another shape?"
             )
-        for name, value in state.items():
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise ValueError(f"state_dict entry {name!r} must be a finite number, got {value!r}.")
+        numbers = {name: _finite(name, value) for name, value in state.items()}  # all checked first
         for name, p in params.items():
-            p.data = float(state[name])
+            p.data = numbers[name]
 
     def num_parameters(self) -> int:
         return len(self.parameters())
+
+
+def _finite(name: str, value: object) -> float:
+    """A state_dict entry as a float: numpy numbers accepted; nan, inf and 10**400 refused."""
+    try:
+        number = float(value) if isinstance(value, Real) and not isinstance(value, bool) else math.nan
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise ValueError(f"state_dict entry {name!r} must be a finite number, got {value!r}.")
+    return number
 
 
 def _walk(obj, prefix: str) -> Iterator[tuple[str, Value]]:

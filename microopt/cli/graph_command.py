@@ -6,7 +6,7 @@ import argparse
 import pathlib
 import sys
 
-from microopt.cli.expression import FUNCTIONS, ExpressionError, build, parse_variables
+from microopt.cli.expression import FUNCTIONS, MAX_CHARACTERS, MAX_NODES, ExpressionError, build, parse_variables
 
 DESCRIPTION = """\
 Build EXPRESSION out of microopt Values, run backward(), print every gradient and
@@ -15,8 +15,10 @@ writes the DOT source).
 
 The expression may use numbers, variables, + - * / ** and the functions
 {functions}.
-It is parsed, never eval'ed: anything else is refused.
-""".format(functions=", ".join(FUNCTIONS))
+It is parsed, never eval'ed: anything else is refused. Expressions longer than
+{characters:,} characters, or making more Values than --max-nodes, are refused
+before anything is evaluated.
+""".format(functions=", ".join(FUNCTIONS), characters=MAX_CHARACTERS)
 
 EXAMPLES = """\
 examples:
@@ -43,6 +45,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                         help="left to right (LR, default) or top to bottom (TB)")
     parser.add_argument("--local-grads", action="store_true",
                         help="label every edge with its local derivative d(result)/d(input)")
+    parser.add_argument("--max-nodes", type=_positive_int, default=MAX_NODES, metavar="N",
+                        help="refuse expressions that make more Values than this (default: %(default)s)")
     parser.add_argument("--no-backward", action="store_true",
                         help="draw the graph before backward(): gradients shown as not computed")
     parser.set_defaults(run=run, parser=parser)
@@ -57,7 +61,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error(f"--out must end in .png, .svg or .dot, got {str(args.out)!r}")
     try:
         variables = parse_variables([*args.assignments, *args.var])
-        out, leaves = build(args.expression, variables)
+        out, leaves = build(args.expression, variables, max_nodes=args.max_nodes)
     except ExpressionError as error:
         parser.error(str(error))
     param_names = [name.strip() for names in args.param for name in names.split(",") if name.strip()]
@@ -79,7 +83,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from microopt.viz.render import RendererNotFoundError
 
     options = dict(parameters=[leaves[name] for name in param_names], rankdir=args.rankdir,
-                   show_local_grads=args.local_grads)
+                   show_local_grads=args.local_grads, max_nodes=args.max_nodes)
     try:
         path = save_graph(out, args.out, **options)
     except RendererNotFoundError as error:
@@ -90,3 +94,13 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error(str(error))
     print(f"diagram: {path}")
     return 0
+
+
+def _positive_int(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{number} is not >= 1")
+    return number

@@ -12,10 +12,11 @@ import argparse
 import os
 import sys
 
-from microopt.cli import (bench_command, demo_command, graph_command, race_command, sweep_command,
-                          train_command)
+from microopt.cli import (assignment_command, bench_command, demo_command, graph_command, race_command,
+                          sweep_command, train_command)
 
-SUBCOMMANDS = (demo_command, train_command, race_command, sweep_command, graph_command, bench_command)
+SUBCOMMANDS = (demo_command, train_command, race_command, sweep_command, graph_command, bench_command,
+               assignment_command)
 
 DESCRIPTION = """\
 microopt: learn how neural networks are optimized, from the command line.

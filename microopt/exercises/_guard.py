@@ -29,7 +29,9 @@ from typing import Iterator, Mapping
 
 _MICROOPT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-DEFAULT_TIME_LIMIT = 5.0  # seconds per check; a correct solution needs a fraction of one
+# Seconds per check (a correct solution needs a fraction of one); a grader may set the
+# environment variable MICROOPT_CHECK_TIME_LIMIT for every kernel it starts.
+DEFAULT_TIME_LIMIT = float(os.environ.get("MICROOPT_CHECK_TIME_LIMIT", "5"))
 
 
 class TimeLimitExceeded(BaseException):

@@ -30,3 +30,20 @@ def check_value(yours: object, expected: float, name: str, *, rtol: float = 1e-6
         raise AssertionError(message + (f"\nHint: {hint}" if hint else ""))
     if verbose:
         print(f"check_value: {name} = {float(yours):.6g}, as expected.")
+
+
+def check_sequence(yours, expected, name: str, *, rtol: float = 1e-9, atol: float = 1e-12, hint: str = "",
+                   verbose: bool = True) -> None:
+    """Raise ``AssertionError`` at the first entry of ``yours`` that differs from ``expected``."""
+    try:
+        yours = [float(x) for x in yours]
+    except (TypeError, ValueError):
+        raise AssertionError(f"{name}: your answer {yours!r} is not a sequence of numbers.") from None
+    if len(yours) != len(expected):
+        raise AssertionError(f"{name}: yours has {len(yours)} entries, expected {len(expected)}.")
+    for i, (a, b) in enumerate(zip(yours, expected)):
+        if not close(a, b, rtol, atol):
+            raise AssertionError(f"{name}: entry {i} is {a!r}, expected {float(b)!r}."
+                                 + (f"\nHint: {hint}" if hint else ""))
+    if verbose:
+        print(f"check_sequence: {name} matches at all {len(yours)} entries.")

@@ -1,0 +1,116 @@
+"""How long grading a class takes: a generated class of the Adam assignment, graded end to end.
+
+The class is built from the released notebook of the Adam assignment, its answer cells
+filled in as students would: correct solutions in both styles (microopt's ``update`` and a
+PyTorch-style ``step()``), every mistake of Adam's catalogue (``mistakes.catalogue``, each
+in one style or the other), a wrong default, a crash (the kernel exits), an infinite loop in
+``update`` (stopped by the checkers' time limit), a notebook that loops at top level
+(stopped by the grader's time limit), an empty notebook and a file that is not a notebook.
+Students are drawn from these kinds in turn until the class has ``students`` of them.
+
+``benchmark`` grades the class with ``grade`` (one process per core by default) and returns
+a report: the wall time, the time per submission, and the scores by kind.
+"""
+
+from __future__ import annotations
+
+import collections
+import copy
+import pathlib
+import tempfile
+import time
+
+from microopt.exercises.assignment.grade import grade
+from microopt.exercises.assignment.notebook import read_assignment
+from microopt.exercises.assignment.release import student_notebook
+
+ANSWER_CELL = "class MyAdam"  # the answer cell of the Adam assignment defines MyAdam
+PREDICTION = "first_step ="  # ... and one answer cell predicts the size of the first step
+LOOPING_UPDATE = '''import math
+
+from microopt.optim import Optimizer
+
+
+class MyAdam(Optimizer):
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay))
+
+    def update(self, p, state, *, lr, betas, eps, weight_decay):
+        while True:
+            pass
+'''
+
+
+def kinds() -> list[tuple[str, str | None]]:
+    """(kind, the MyAdam source) for every kind of student; None: a special notebook."""
+    from microopt.exercises.mistakes import catalogue, student_source
+    from microopt.optim import Adam
+
+    found = [("correct, update style", student_source(Adam, class_name="MyAdam")),
+             ("correct, step style", student_source(Adam, style="step", class_name="MyAdam"))]
+    for i, mistake in enumerate(catalogue(Adam)):
+        style = "update" if i % 2 == 0 else "step"
+        found.append((mistake.name, student_source(Adam, mistake, style=style, class_name="MyAdam")))
+    wrong_beta = student_source(Adam, class_name="MyAdam").replace("betas=(0.9, 0.999)", "betas=(0.9, 0.99)", 1)
+    found += [("wrong default betas", wrong_beta), ("infinite loop in update", LOOPING_UPDATE),
+              ("crash", None), ("loops at top level", None), ("empty notebook", None), ("not a notebook", None)]
+    return found
+
+
+def write_class(solution, folder, students: int) -> dict[str, str]:
+    """Write ``students`` submissions into ``folder``; return student id -> kind."""
+    import nbformat
+
+    assignment = read_assignment(solution)
+    released = student_notebook(assignment)
+    folder = pathlib.Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    everyone = kinds()
+    roster = {}
+    for n in range(students):
+        kind, source = everyone[n % len(everyone)]
+        student = f"student{n:03d}"
+        roster[student] = kind
+        if kind == "not a notebook":
+            (folder / f"{student}.pdf").write_bytes(b"%PDF-1.4 not a notebook")
+            continue
+        notebook = copy.deepcopy(released)
+        if kind == "empty notebook":
+            notebook.cells = []
+        for cell in notebook.cells:
+            if source is not None and ANSWER_CELL in _answer_of(assignment, cell):
+                cell.source = source
+            elif PREDICTION in _answer_of(assignment, cell) and source is not None:
+                cell.source = "first_step = 0.01  # Adam's first step is lr, whatever the gradient"
+        if kind == "crash":
+            notebook.cells.insert(1, nbformat.v4.new_code_cell("import os\nos._exit(3)"))
+        elif kind == "loops at top level":
+            notebook.cells.insert(1, nbformat.v4.new_code_cell("while True:\n    pass"))
+        nbformat.write(notebook, folder / f"{student}.ipynb")
+    return roster
+
+
+def _answer_of(assignment, cell) -> str:
+    """The teacher's source of the solution cell with this cell's id ("" if none)."""
+    teacher = next((c for c in assignment.notebook.cells if c.get("id") == cell.get("id")), None)
+    return teacher.source if teacher is not None else ""
+
+
+def benchmark(solution, *, students: int = 100, jobs: int | None = None, time_limit: float = 30.0,
+              out=None) -> str:
+    """Generate a class, grade it, and describe the time it took and the scores by kind."""
+    with tempfile.TemporaryDirectory(prefix="microopt-class-") as scratch:
+        folder = pathlib.Path(out) if out is not None else pathlib.Path(scratch)
+        roster = write_class(solution, folder / "submissions", students)
+        started = time.perf_counter()
+        results = grade(solution, folder / "submissions", folder / "report", jobs=jobs, time_limit=time_limit)
+        seconds = time.perf_counter() - started
+    by_kind = collections.defaultdict(list)
+    for result in results:
+        by_kind[roster[result.student]].append(result.total)
+    maximum = read_assignment(solution).max_points
+    lines = [f"graded {len(results)} submissions in {seconds:.1f} s ({seconds / len(results):.2f} s each, "
+             f"jobs={jobs or 'one per core'}, time limit {time_limit:g} s per notebook); scores out of {maximum:g}:"]
+    lines += [f"  {kind:45} {len(scores):3} students: {', '.join(sorted({f'{s:g}' for s in scores}))}"
+              for kind, scores in by_kind.items()]
+    return "\n".join(lines)

@@ -1,8 +1,8 @@
 """Optimizers, numerically identical to ``torch.optim``, each one short enough to read in a sitting.
 
-Every algorithm is one module whose docstring holds its update equations and paper, and one
-method, ``update(self, p, state, *, <hyperparameters>)``, whose lines follow those equations
-with the same names. The shared machinery (parameter groups, state, checks, saving and
+Every algorithm is one module and one class, whose docstring (``help(Adam)``) holds its
+update equations, defaults and paper, and one method, ``update(self, p, state, *,
+<hyperparameters>)``, whose lines follow those equations with the same names. The shared machinery (parameter groups, state, checks, saving and
 loading) is written once in ``optimizer.py``.
 
 >>> from microopt import Value

@@ -1,23 +1,12 @@
 """Adadelta: a step size in the units of θ, from running means of g² and of past steps².
 
-For each parameter θ with learning rate γ (1.0 in the paper), decay ρ, eps ε and weight
-decay λ::
-
-    g ← ∇f(θ)                                              (g ← -∇f(θ) when maximize)
-    g ← g + λ θ                                            (coupled weight decay)
-    square_avg ← ρ square_avg + (1 - ρ) g²                 (E[g²], starts at 0)
-    delta ← √(acc_delta + ε) / √(square_avg + ε) · g       (the step, before γ)
-    acc_delta ← ρ acc_delta + (1 - ρ) delta²               (E[Δθ²], starts at 0)
-    update ← γ delta
-    θ ← θ - update
-
 The ratio RMS[Δθ] / RMS[g] gives the step the units of θ, so the paper needs no learning
 rate; PyTorch keeps γ as a final scale. ε sits inside both square roots, and acc_delta is
 updated with this step's delta before θ moves. ``square_avg`` and ``acc_delta`` are PyTorch's
 state names (the paper's E[g²] and E[Δx²]); ``step`` counts updates as in PyTorch but does not
 enter them.
 
-Reference: Zeiler (2012), "ADADELTA: An Adaptive Learning Rate Method".
+The update equations, defaults and paper are in the class docstring: ``help(Adadelta)``.
 """
 
 from __future__ import annotations
@@ -31,7 +20,23 @@ from microopt.optim.optimizer import Optimizer, ParamsT
 
 
 class Adadelta(Optimizer):
-    """``Adadelta(params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, *, maximize=False)``."""
+    """Adadelta: a step size in the units of θ, from running means of g² and of past steps².
+
+    For each parameter θ with learning rate γ (1.0 in the paper), decay ρ, eps ε and weight
+    decay λ::
+
+        g ← ∇f(θ)                                              (g ← -∇f(θ) when maximize)
+        g ← g + λ θ                                            (coupled weight decay)
+        square_avg ← ρ square_avg + (1 - ρ) g²                 (E[g²], starts at 0)
+        delta ← √(acc_delta + ε) / √(square_avg + ε) · g       (the step, before γ)
+        acc_delta ← ρ acc_delta + (1 - ρ) delta²               (E[Δθ²], starts at 0)
+        update ← γ delta
+        θ ← θ - update
+
+    Signature and defaults: ``Adadelta(params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, *, maximize=False)``.
+
+    Reference: Zeiler (2012), "ADADELTA: An Adaptive Learning Rate Method".
+    """
 
     rules = {**Optimizer.rules, "rho": r.between("rho value", 0.0, 1.0)}
     state_rules = {"step": r.steps_taken, "square_avg": r.non_negative("square_avg"),

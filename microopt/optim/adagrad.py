@@ -1,15 +1,5 @@
 """Adagrad: each parameter's step is divided by the root of the sum of all its squared gradients.
 
-For each parameter θ, at step t = 1, 2, ... with learning rate γ, learning-rate decay η,
-weight decay λ and eps ε::
-
-    g ← ∇f(θ)                             (g ← -∇f(θ) when maximize)
-    g ← g + λ θ                           (coupled weight decay)
-    clr ← γ / (1 + (t - 1) η)             (the decayed learning rate)
-    sum_sq ← sum_sq + g²                  (starts at initial_accumulator_value)
-    update ← clr · g / (√sum_sq + ε)
-    θ ← θ - update
-
 A parameter that has seen large gradients takes small steps from then on, and one that has
 seen small gradients takes larger ones. Because sum_sq only grows, every step shrinks over
 time: RMSprop and Adam replace the sum with a running mean to forget old gradients.
@@ -19,8 +9,7 @@ the state when the optimizer is built, from the constructor's initial_accumulato
 microopt fills it on the first step, from the parameter's group (the same number unless a
 group overrides initial_accumulator_value).
 
-Reference: Duchi, Hazan & Singer (2011), "Adaptive Subgradient Methods for Online Learning and
-Stochastic Optimization".
+The update equations, defaults and paper are in the class docstring: ``help(Adagrad)``.
 """
 
 from __future__ import annotations
@@ -34,8 +23,25 @@ from microopt.optim.optimizer import Optimizer, ParamsT
 
 
 class Adagrad(Optimizer):
-    """``Adagrad(params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
-    eps=1e-10, *, maximize=False)``."""
+    """Adagrad: each parameter's step is divided by the root of the sum of all its squared gradients.
+
+    For each parameter θ, at step t = 1, 2, ... with learning rate γ, learning-rate decay η,
+    weight decay λ and eps ε::
+
+        g ← ∇f(θ)                             (g ← -∇f(θ) when maximize)
+        g ← g + λ θ                           (coupled weight decay)
+        t ← t + 1                             (the step count, state["step"]; 1 on the first step)
+        clr ← γ / (1 + (t - 1) η)             (the decayed learning rate)
+        sum_sq ← sum_sq + g²                  (starts at initial_accumulator_value)
+        update ← clr · g / (√sum_sq + ε)
+        θ ← θ - update
+
+    Signature and defaults: ``Adagrad(params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
+    eps=1e-10, *, maximize=False)``.
+
+    Reference: Duchi, Hazan & Singer (2011), "Adaptive Subgradient Methods for Online Learning and
+    Stochastic Optimization".
+    """
 
     rules = {**Optimizer.rules, "lr_decay": r.at_least_zero("lr_decay value"),
              "initial_accumulator_value": r.at_least_zero("initial_accumulator_value value")}

@@ -1,19 +1,5 @@
 """Adam: momentum on the gradient, divided by a running root-mean-square of the gradient.
 
-For each parameter θ, at step t = 1, 2, ... with learning rate γ, betas (β₁, β₂), eps ε and
-weight decay λ::
-
-    g ← ∇f(θ)                             (g ← -∇f(θ) when maximize)
-    g ← g + λ θ                           (coupled weight decay, the default: L2 through g)
-    θ ← θ (1 - γ λ)                       (instead, when decoupled_weight_decay: AdamW)
-    m ← β₁ m + (1 - β₁) g                 (first moment: a running mean of g; m₀ = 0)
-    v ← β₂ v + (1 - β₂) g²                (second moment: a running mean of g²; v₀ = 0)
-    v_max ← max(v_max, v)                 (amsgrad only; v_max then replaces v below)
-    m_hat ← m / (1 - β₁ᵗ)                 (bias correction: m and v start at 0)
-    v_hat ← v / (1 - β₂ᵗ)
-    update ← γ m_hat / (√v_hat + ε)
-    θ ← θ - update
-
 Names follow the paper. In PyTorch, ``state["m"]`` is ``exp_avg``, ``state["v"]`` is
 ``exp_avg_sq``, ``state["v_max"]`` is ``max_exp_avg_sq`` and ``state["step"]`` is t.
 ε sits outside the square root, after bias correction, as in PyTorch and the paper
@@ -23,9 +9,7 @@ Adam's ``weight_decay`` is L2 regularization, which then gets divided by √v_ha
 of the gradient; ``decoupled_weight_decay=True`` (or ``AdamW``) shrinks θ directly instead.
 See ``microopt.optim.regularization`` for why the two differ.
 
-References: Kingma & Ba (2015), "Adam: A Method for Stochastic Optimization"; Reddi, Kale &
-Kumar (2018), "On the Convergence of Adam and Beyond" (AMSGrad); Loshchilov & Hutter (2019),
-"Decoupled Weight Decay Regularization" (AdamW).
+The update equations, defaults and paper are in the class docstring: ``help(Adam)``.
 """
 
 from __future__ import annotations
@@ -39,8 +23,30 @@ from microopt.optim.optimizer import Optimizer, ParamsT
 
 
 class Adam(Optimizer):
-    """``Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
-    maximize=False, decoupled_weight_decay=False)``."""
+    """Adam: momentum on the gradient, divided by a running root-mean-square of the gradient.
+
+    For each parameter θ, at step t = 1, 2, ... with learning rate γ, betas (β₁, β₂), eps ε and
+    weight decay λ::
+
+        g ← ∇f(θ)                             (g ← -∇f(θ) when maximize)
+        g ← g + λ θ                           (coupled weight decay, the default: L2 through g)
+        θ ← θ (1 - γ λ)                       (instead, when decoupled_weight_decay: AdamW)
+        t ← t + 1                             (the step count, state["step"]; 1 on the first step)
+        m ← β₁ m + (1 - β₁) g                 (first moment: a running mean of g; m₀ = 0)
+        v ← β₂ v + (1 - β₂) g²                (second moment: a running mean of g²; v₀ = 0)
+        v_max ← max(v_max, v)                 (amsgrad only; v_max then replaces v below)
+        m_hat ← m / (1 - β₁ᵗ)                 (bias correction: m and v start at 0)
+        v_hat ← v / (1 - β₂ᵗ)
+        update ← γ m_hat / (√v_hat + ε)
+        θ ← θ - update
+
+    Signature and defaults: ``Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
+    maximize=False, decoupled_weight_decay=False)``.
+
+    References: Kingma & Ba (2015), "Adam: A Method for Stochastic Optimization"; Reddi, Kale &
+    Kumar (2018), "On the Convergence of Adam and Beyond" (AMSGrad); Loshchilov & Hutter (2019),
+    "Decoupled Weight Decay Regularization" (AdamW).
+    """
 
     rules = {**Optimizer.rules, "betas": r.betas, "amsgrad": r.boolean("amsgrad"),
              "decoupled_weight_decay": r.boolean("decoupled_weight_decay")}

@@ -1,19 +1,9 @@
 """Adamax: Adam with the infinity norm: v's running mean of g² becomes a running max of |g|.
 
-For each parameter θ, at step t = 1, 2, ... with learning rate γ, betas (β₁, β₂), eps ε and
-weight decay λ::
-
-    g ← ∇f(θ)                             (g ← -∇f(θ) when maximize)
-    g ← g + λ θ                           (coupled weight decay)
-    m ← β₁ m + (1 - β₁) g                 (first moment, as in Adam; m₀ = 0)
-    u ← max(|g| + ε, β₂ u)                (exponentially weighted infinity norm; u₀ = 0)
-    update ← γ / (1 - β₁ᵗ) · m / u        (only m is bias-corrected: a max is not biased to 0)
-    θ ← θ - update
-
 ε sits inside the max, as in PyTorch, so u is never 0. ``state["m"]`` is PyTorch's
 ``exp_avg``, ``state["u"]`` its ``exp_inf`` and ``state["step"]`` is t.
 
-Reference: Kingma & Ba (2015), "Adam: A Method for Stochastic Optimization", section 7.1.
+The update equations, defaults and paper are in the class docstring: ``help(Adamax)``.
 """
 
 from __future__ import annotations
@@ -26,8 +16,24 @@ from microopt.optim.optimizer import Optimizer, ParamsT
 
 
 class Adamax(Optimizer):
-    """``Adamax(params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, *,
-    maximize=False)``."""
+    """Adamax: Adam with the infinity norm: v's running mean of g² becomes a running max of |g|.
+
+    For each parameter θ, at step t = 1, 2, ... with learning rate γ, betas (β₁, β₂), eps ε and
+    weight decay λ::
+
+        g ← ∇f(θ)                             (g ← -∇f(θ) when maximize)
+        g ← g + λ θ                           (coupled weight decay)
+        t ← t + 1                             (the step count, state["step"]; 1 on the first step)
+        m ← β₁ m + (1 - β₁) g                 (first moment, as in Adam; m₀ = 0)
+        u ← max(|g| + ε, β₂ u)                (exponentially weighted infinity norm; u₀ = 0)
+        update ← γ / (1 - β₁ᵗ) · m / u        (only m is bias-corrected: a max is not biased to 0)
+        θ ← θ - update
+
+    Signature and defaults: ``Adamax(params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, *,
+    maximize=False)``.
+
+    Reference: Kingma & Ba (2015), "Adam: A Method for Stochastic Optimization", section 7.1.
+    """
 
     rules = {**Optimizer.rules, "betas": r.betas}
     state_rules = {"step": r.steps_taken, "m": r.buffer("m"), "u": r.non_negative("u")}

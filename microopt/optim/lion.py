@@ -1,14 +1,5 @@
 """Lion: move every parameter by the same amount, γ, in the direction of a momentum's sign.
 
-For each parameter θ with learning rate γ, betas (β₁, β₂) and weight decay λ::
-
-    g ← ∇f(θ)                             (g ← -∇f(θ) when maximize)
-    θ ← θ (1 - γ λ)                       (decoupled weight decay, as in AdamW)
-    c ← β₁ m + (1 - β₁) g                 (the interpolation the step follows)
-    update ← γ sign(c)                    (sign(0) = 0: a parameter with c = 0 stays put)
-    θ ← θ - update
-    m ← β₂ m + (1 - β₂) g                 (the momentum, updated after the step; m₀ = 0)
-
 Two betas: β₁ mixes the gradient into the step, β₂ (larger) keeps the longer memory. Every
 step has size γ per parameter, so Lion wants a learning rate 3-10x smaller than AdamW's and
 a weight decay 3-10x larger, to keep γλ similar. Its only state is ``state["m"]``, the
@@ -17,8 +8,7 @@ paper's m (lucidrains/lion-pytorch calls it ``exp_avg``).
 Lion is not in torch.optim: it was found by a program search over update rules. Defaults are
 the paper's: lr=1e-4, betas=(0.9, 0.99), weight_decay=0.0.
 
-Reference: Chen, Liang, Huang, Real, Wang, Pham, Dong, Luong, Hsieh, Lu & Le (2023),
-"Symbolic Discovery of Optimization Algorithms".
+The update equations, defaults and paper are in the class docstring: ``help(Lion)``.
 """
 
 from __future__ import annotations
@@ -32,7 +22,22 @@ from microopt.optim.optimizer import Optimizer, ParamsT
 
 
 class Lion(Optimizer):
-    """``Lion(params, lr=1e-4, betas=(0.9, 0.99), weight_decay=0.0, *, maximize=False)``."""
+    """Lion: move every parameter by the same amount, γ, in the direction of a momentum's sign.
+
+    For each parameter θ with learning rate γ, betas (β₁, β₂) and weight decay λ::
+
+        g ← ∇f(θ)                             (g ← -∇f(θ) when maximize)
+        θ ← θ (1 - γ λ)                       (decoupled weight decay, as in AdamW)
+        c ← β₁ m + (1 - β₁) g                 (the interpolation the step follows)
+        update ← γ sign(c)                    (sign(0) = 0: a parameter with c = 0 stays put)
+        θ ← θ - update
+        m ← β₂ m + (1 - β₂) g                 (the momentum, updated after the step; m₀ = 0)
+
+    Signature and defaults: ``Lion(params, lr=1e-4, betas=(0.9, 0.99), weight_decay=0.0, *, maximize=False)``.
+
+    Reference: Chen, Liang, Huang, Real, Wang, Pham, Dong, Luong, Hsieh, Lu & Le (2023),
+    "Symbolic Discovery of Optimization Algorithms".
+    """
 
     rules = {**Optimizer.rules, "betas": r.betas}
     state_rules = {"m": r.buffer("m")}

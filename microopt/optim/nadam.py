@@ -1,28 +1,11 @@
 """NAdam: Adam with Nesterov momentum: the step looks ahead with the next step's momentum.
 
-For each parameter θ, at step t = 1, 2, ... with learning rate γ, betas (β₁, β₂), eps ε,
-weight decay λ and momentum decay ψ::
-
-    g ← ∇f(θ)                                        (g ← -∇f(θ) when maximize)
-    g ← g + λ θ                                      (coupled weight decay, the default)
-    θ ← θ (1 - γ λ)                                  (instead, when decoupled_weight_decay)
-    mu ← β₁ (1 - ½ · 0.96^(t ψ))                     (the momentum schedule μ_t ...)
-    mu_next ← β₁ (1 - ½ · 0.96^((t + 1) ψ))          (... and μ_{t+1})
-    mu_product ← mu_product · mu                     (Π μ_i for i ≤ t; starts at 1)
-    m ← β₁ m + (1 - β₁) g
-    v ← β₂ v + (1 - β₂) g²
-    v_hat ← v / (1 - β₂ᵗ)
-    denom ← √v_hat + ε
-    update ← γ (1 - mu) / (1 - mu_product) · g / denom
-           + γ mu_next / (1 - mu_product · mu_next) · m / denom
-    θ ← θ - update
-
 The first term is the current gradient's share, the second the momentum's, bias-corrected
 with the product of the schedule up to t + 1: that look-ahead is Nesterov's idea.
 ``state["m"]`` is PyTorch's ``exp_avg``, ``state["v"]`` its ``exp_avg_sq``;
 ``mu_product`` and ``step`` (t) have PyTorch's names.
 
-Reference: Dozat (2016), "Incorporating Nesterov Momentum into Adam" (ICLR workshop).
+The update equations, defaults and paper are in the class docstring: ``help(NAdam)``.
 """
 
 from __future__ import annotations
@@ -36,8 +19,31 @@ from microopt.optim.optimizer import Optimizer, ParamsT
 
 
 class NAdam(Optimizer):
-    """``NAdam(params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3,
-    decoupled_weight_decay=False, *, maximize=False)``."""
+    """NAdam: Adam with Nesterov momentum: the step looks ahead with the next step's momentum.
+
+    For each parameter θ, at step t = 1, 2, ... with learning rate γ, betas (β₁, β₂), eps ε,
+    weight decay λ and momentum decay ψ::
+
+        g ← ∇f(θ)                                        (g ← -∇f(θ) when maximize)
+        g ← g + λ θ                                      (coupled weight decay, the default)
+        θ ← θ (1 - γ λ)                                  (instead, when decoupled_weight_decay)
+        t ← t + 1                                        (the step count, state["step"]; 1 on the first step)
+        mu ← β₁ (1 - ½ · 0.96^(t ψ))                     (the momentum schedule μ_t ...)
+        mu_next ← β₁ (1 - ½ · 0.96^((t + 1) ψ))          (... and μ_{t+1})
+        mu_product ← mu_product · mu                     (Π μ_i for i ≤ t; starts at 1)
+        m ← β₁ m + (1 - β₁) g
+        v ← β₂ v + (1 - β₂) g²
+        v_hat ← v / (1 - β₂ᵗ)
+        denom ← √v_hat + ε
+        update ← γ (1 - mu) / (1 - mu_product) · g / denom
+               + γ mu_next / (1 - mu_product · mu_next) · m / denom
+        θ ← θ - update
+
+    Signature and defaults: ``NAdam(params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3,
+    decoupled_weight_decay=False, *, maximize=False)``.
+
+    Reference: Dozat (2016), "Incorporating Nesterov Momentum into Adam" (ICLR workshop).
+    """
 
     rules = {**Optimizer.rules, "betas": r.betas, "momentum_decay": r.at_least_zero("momentum_decay value"),
              "decoupled_weight_decay": r.boolean("decoupled_weight_decay")}

@@ -1,31 +1,11 @@
 """RAdam: Adam whose adaptive step is switched on gradually, as v's estimate becomes reliable.
 
-For each parameter θ, at step t = 1, 2, ... with learning rate γ, betas (β₁, β₂), eps ε and
-weight decay λ::
-
-    g ← ∇f(θ)                                        (g ← -∇f(θ) when maximize)
-    g ← g + λ θ                                      (coupled weight decay, the default)
-    θ ← θ (1 - γ λ)                                  (instead, when decoupled_weight_decay)
-    m ← β₁ m + (1 - β₁) g
-    v ← β₂ v + (1 - β₂) g²
-    m_hat ← m / (1 - β₁ᵗ)
-    rho_inf ← 2 / (1 - β₂) - 1                       (the longest the moving average can be)
-    rho_t ← rho_inf - 2 t β₂ᵗ / (1 - β₂ᵗ)            (its length at step t)
-    if rho_t > 5:                                    (v is trustworthy: rectified Adam step)
-        r ← √((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t))
-        adaptive_lr ← √(1 - β₂ᵗ) / (√v + ε)
-        update ← γ m_hat · adaptive_lr · r
-    else:                                            (too few steps: SGD with momentum)
-        update ← γ m_hat
-    θ ← θ - update
-
 With β₂ = 0.999 the rectified branch starts at t = 6. The rectification r grows towards 1,
 which replaces the warm-up that Adam usually needs. ε is added to the uncorrected √v, as in
 PyTorch. ``state["m"]`` is PyTorch's ``exp_avg``, ``state["v"]`` its ``exp_avg_sq``, and
 ``adaptive_lr`` and ``r`` are the l_t and r_t of PyTorch's documentation.
 
-Reference: Liu, Jiang, He, Chen, Liu, Gao & Han (2020), "On the Variance of the Adaptive
-Learning Rate and Beyond".
+The update equations, defaults and paper are in the class docstring: ``help(RAdam)``.
 """
 
 from __future__ import annotations
@@ -39,8 +19,34 @@ from microopt.optim.optimizer import Optimizer, ParamsT
 
 
 class RAdam(Optimizer):
-    """``RAdam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
-    decoupled_weight_decay=False, *, maximize=False)``."""
+    """RAdam: Adam whose adaptive step is switched on gradually, as v's estimate becomes reliable.
+
+    For each parameter θ, at step t = 1, 2, ... with learning rate γ, betas (β₁, β₂), eps ε and
+    weight decay λ::
+
+        g ← ∇f(θ)                                        (g ← -∇f(θ) when maximize)
+        g ← g + λ θ                                      (coupled weight decay, the default)
+        θ ← θ (1 - γ λ)                                  (instead, when decoupled_weight_decay)
+        t ← t + 1                                        (the step count, state["step"]; 1 on the first step)
+        m ← β₁ m + (1 - β₁) g
+        v ← β₂ v + (1 - β₂) g²
+        m_hat ← m / (1 - β₁ᵗ)
+        rho_inf ← 2 / (1 - β₂) - 1                       (the longest the moving average can be)
+        rho_t ← rho_inf - 2 t β₂ᵗ / (1 - β₂ᵗ)            (its length at step t)
+        if rho_t > 5:                                    (v is trustworthy: rectified Adam step)
+            r ← √((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t))
+            adaptive_lr ← √(1 - β₂ᵗ) / (√v + ε)
+            update ← γ m_hat · adaptive_lr · r
+        else:                                            (too few steps: SGD with momentum)
+            update ← γ m_hat
+        θ ← θ - update
+
+    Signature and defaults: ``RAdam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
+    decoupled_weight_decay=False, *, maximize=False)``.
+
+    Reference: Liu, Jiang, He, Chen, Liu, Gao & Han (2020), "On the Variance of the Adaptive
+    Learning Rate and Beyond".
+    """
 
     rules = {**Optimizer.rules, "betas": r.betas,
              "decoupled_weight_decay": r.boolean("decoupled_weight_decay")}

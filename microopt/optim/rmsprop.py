@@ -1,26 +1,11 @@
 """RMSprop: divide the gradient by a running root-mean-square of recent gradients.
 
-For each parameter θ with learning rate γ, smoothing constant α, eps ε, weight decay λ and
-momentum μ::
-
-    g ← ∇f(θ)                                      (g ← -∇f(θ) when maximize)
-    g ← g + λ θ                                    (coupled weight decay)
-    square_avg ← α square_avg + (1 - α) g²         (a running mean of g², starts at 0)
-    grad_avg ← α grad_avg + (1 - α) g              (centered only: a running mean of g)
-    avg ← √(square_avg - grad_avg²) + ε            (centered: a running standard deviation)
-    avg ← √square_avg + ε                          (otherwise)
-    b ← μ b + g / avg ;  update ← γ b              (with momentum, b starts at 0)
-    update ← γ g / avg                             (without)
-    θ ← θ - update
-
 Unlike Adam there is no bias correction, so the first steps are large (square_avg starts at
 0 and is small at first). ε is added outside the square root, as in PyTorch (TensorFlow puts
 it inside). The state names are PyTorch's: ``square_avg``, ``grad_avg``, ``momentum_buffer``
 (b), and ``step``, which counts the updates as in PyTorch but does not enter them.
 
-Reference: Tieleman & Hinton (2012), "Lecture 6.5 - rmsprop: Divide the gradient by a running
-average of its recent magnitude" (COURSERA: Neural Networks for Machine Learning); the
-centered variant is from Graves (2013), "Generating Sequences With Recurrent Neural Networks".
+The update equations, defaults and paper are in the class docstring: ``help(RMSprop)``.
 """
 
 from __future__ import annotations
@@ -34,8 +19,28 @@ from microopt.optim.optimizer import Optimizer, ParamsT
 
 
 class RMSprop(Optimizer):
-    """``RMSprop(params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
-    *, maximize=False)``."""
+    """RMSprop: divide the gradient by a running root-mean-square of recent gradients.
+
+    For each parameter θ with learning rate γ, smoothing constant α, eps ε, weight decay λ and
+    momentum μ::
+
+        g ← ∇f(θ)                                      (g ← -∇f(θ) when maximize)
+        g ← g + λ θ                                    (coupled weight decay)
+        square_avg ← α square_avg + (1 - α) g²         (a running mean of g², starts at 0)
+        grad_avg ← α grad_avg + (1 - α) g              (centered only: a running mean of g)
+        avg ← √(square_avg - grad_avg²) + ε            (centered: a running standard deviation)
+        avg ← √square_avg + ε                          (otherwise)
+        b ← μ b + g / avg ;  update ← γ b              (with momentum, b starts at 0)
+        update ← γ g / avg                             (without)
+        θ ← θ - update
+
+    Signature and defaults: ``RMSprop(params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
+    *, maximize=False)``.
+
+    Reference: Tieleman & Hinton (2012), "Lecture 6.5 - rmsprop: Divide the gradient by a running
+    average of its recent magnitude" (COURSERA: Neural Networks for Machine Learning); the
+    centered variant is from Graves (2013), "Generating Sequences With Recurrent Neural Networks".
+    """
 
     # alpha > 1 would make 1 - α negative, and square_avg a negative "mean of squares"
     rules = {**Optimizer.rules, "alpha": r.between("alpha value", 0.0, 1.0),

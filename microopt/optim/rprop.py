@@ -1,27 +1,12 @@
 """Rprop: each parameter learns its own step size from the signs of its gradients alone.
 
-For each parameter θ with learning rate γ (the first step size), etas (η₋, η₊) and step-size
-limits (Γ_min, Γ_max)::
-
-    g ← ∇f(θ)                                         (g ← -∇f(θ) when maximize)
-    s ← sign(g · g_prev)                              (did the gradient keep its sign?)
-    step_size ← clamp(step_size · η₊, Γ_min, Γ_max)   if s > 0: same sign, speed up
-    step_size ← clamp(step_size · η₋, Γ_min, Γ_max)   if s < 0: jumped over a minimum, slow down
-    step_size ← clamp(step_size, Γ_min, Γ_max)        if s = 0 (the first step)
-    g ← 0                                             if s < 0: skip the step after a sign change
-    update ← sign(g) · step_size
-    θ ← θ - update
-    g_prev ← g
-
 Only the sign of the gradient is used, never its size, so Rprop does not care how the loss
 is scaled; but it needs the same data at every step: it is a full-batch method, and noisy
 minibatch gradients flip signs at random. step_size starts at γ on the first step and then
 lives in the state, so changing ``lr`` afterwards (a schedule) has no effect, as in PyTorch.
 ``state["prev"]`` (g_prev), ``state["step_size"]`` and ``state["step"]`` are PyTorch's names.
 
-Reference: Riedmiller & Braun (1993), "A Direct Adaptive Method for Faster Backpropagation
-Learning: The RPROP Algorithm". PyTorch (and microopt) implement the variant without weight
-backtracking that Igel & Hüsken (2000) call Rprop⁻.
+The update equations, defaults and paper are in the class docstring: ``help(Rprop)``.
 """
 
 from __future__ import annotations
@@ -54,7 +39,27 @@ def step_sizes(value: Any) -> tuple[float, float]:
 
 
 class Rprop(Optimizer):
-    """``Rprop(params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *, maximize=False)``."""
+    """Rprop: each parameter learns its own step size from the signs of its gradients alone.
+
+    For each parameter θ with learning rate γ (the first step size), etas (η₋, η₊) and step-size
+    limits (Γ_min, Γ_max)::
+
+        g ← ∇f(θ)                                         (g ← -∇f(θ) when maximize)
+        s ← sign(g · g_prev)                              (did the gradient keep its sign?)
+        factor ← η₊ if s > 0 (same sign: speed up), η₋ if s < 0 (jumped over a minimum: slow
+                 down), 1 if s = 0 (the first step, and the step after a sign change)
+        step_size ← clamp(step_size · factor, Γ_min, Γ_max)
+        g ← 0                                             if s < 0: skip the step after a sign change
+        update ← sign(g) · step_size
+        θ ← θ - update
+        g_prev ← g
+
+    Signature and defaults: ``Rprop(params, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *, maximize=False)``.
+
+    Reference: Riedmiller & Braun (1993), "A Direct Adaptive Method for Faster Backpropagation
+    Learning: The RPROP Algorithm". PyTorch (and microopt) implement the variant without weight
+    backtracking that Igel & Hüsken (2000) call Rprop⁻.
+    """
 
     rules = {**Optimizer.rules, "etas": etas, "step_sizes": step_sizes}
     state_rules = {"step": r.steps_taken, "prev": r.buffer("prev"), "step_size": r.non_negative("step_size")}

@@ -1,16 +1,5 @@
 """SGD: stochastic gradient descent, with optional momentum, Nesterov momentum and weight decay.
 
-For each parameter θ with gradient ∇f(θ), learning rate γ, momentum μ, dampening τ and
-weight decay λ (PyTorch's formulation)::
-
-    g ← ∇f(θ)                        (g ← -∇f(θ) when maximize)
-    g ← g + λ θ                      (coupled weight decay: L2 through the gradient)
-    b ← g                            on the first step, then
-    b ← μ b + (1 - τ) g              (momentum buffer: a running sum of past gradients)
-    direction ← g + μ b              (nesterov)   or   b   (plain momentum)   or   g (μ = 0)
-    update ← γ · direction
-    θ ← θ - update
-
 ``b`` is PyTorch's ``state["momentum_buffer"]``. It starts at g itself, not at 0 and not
 scaled by (1 - τ): dampening only applies from the second step on (pytorch PR #152833).
 
@@ -18,10 +7,7 @@ Gradient descent, minibatch SGD and "stochastic" gradient descent all use this o
 rule; they differ in the data the gradient is computed on (the whole training set, a batch,
 or one example), which is the training loop's business, not the optimizer's.
 
-References: Robbins & Monro (1951), "A Stochastic Approximation Method"; Polyak (1964),
-"Some methods of speeding up the convergence of iteration methods" (momentum); Sutskever,
-Martens, Dahl & Hinton (2013), "On the importance of initialization and momentum in deep
-learning" (Nesterov momentum in this form).
+The update equations, defaults and paper are in the class docstring: ``help(SGD)``.
 """
 
 from __future__ import annotations
@@ -34,7 +20,20 @@ from microopt.optim.optimizer import Optimizer, ParamsT
 
 
 class SGD(Optimizer):
-    """``SGD(params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
+    """SGD: stochastic gradient descent, with optional momentum, Nesterov momentum and weight decay.
+
+    For each parameter θ with gradient ∇f(θ), learning rate γ, momentum μ, dampening τ and
+    weight decay λ (PyTorch's formulation)::
+
+        g ← ∇f(θ)                        (g ← -∇f(θ) when maximize)
+        g ← g + λ θ                      (coupled weight decay: L2 through the gradient)
+        b ← g                            on the first step, then
+        b ← μ b + (1 - τ) g              (momentum buffer: a running sum of past gradients)
+        direction ← g + μ b              (nesterov)   or   b   (plain momentum)   or   g (μ = 0)
+        update ← γ · direction
+        θ ← θ - update
+
+    Signature and defaults: ``SGD(params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
     maximize=False)``.
 
     >>> from microopt import Value
@@ -44,6 +43,11 @@ class SGD(Optimizer):
     >>> opt.step()
     >>> w.data                    # 2 - 0.1 * 4
     1.6
+
+    References: Robbins & Monro (1951), "A Stochastic Approximation Method"; Polyak (1964),
+    "Some methods of speeding up the convergence of iteration methods" (momentum); Sutskever,
+    Martens, Dahl & Hinton (2013), "On the importance of initialization and momentum in deep
+    learning" (Nesterov momentum in this form).
     """
 
     rules = {**Optimizer.rules, "momentum": r.at_least_zero("momentum value"),

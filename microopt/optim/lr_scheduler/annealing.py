@@ -32,6 +32,8 @@ class CosineAnnealingLR(LRScheduler):
     Example, ``CosineAnnealingLR(SGD(params, lr=1.0), T_max=4)``, epochs 0, 1, 2, ...::
 
         1.0, 0.8535533906, 0.5, 0.1464466094, 0.0, 0.1464466094, 0.5, ...
+
+    Reference: Loshchilov & Hutter (2017), "SGDR: Stochastic Gradient Descent with Warm Restarts".
     """
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0,
@@ -74,6 +76,8 @@ class CosineAnnealingWarmRestarts(LRScheduler):
     To anneal within an epoch too, pass a fractional epoch, as in torch:
     ``scheduler.step(epoch + i / batches_per_epoch)``; then T_cur and T_i are computed from
     the epoch directly (the closed form of the counting above).
+
+    Reference: Loshchilov & Hutter (2017), "SGDR: Stochastic Gradient Descent with Warm Restarts".
     """
 
     def __init__(self, optimizer: Optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0,

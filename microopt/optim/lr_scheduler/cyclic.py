@@ -45,6 +45,8 @@ class CyclicLR(LRScheduler):
 
     Construction sets each group's lr to ``base_lr`` and ``base_lrs`` to the ``base_lr``
     given, as in torch.
+
+    Reference: Smith (2017), "Cyclical Learning Rates for Training Neural Networks".
     """
 
     _not_saved = (*LRScheduler._not_saved, "_scale_fn_custom")  # a function: saved apart

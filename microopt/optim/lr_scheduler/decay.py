@@ -25,6 +25,8 @@ class StepLR(LRScheduler):
     Example, ``StepLR(SGD(params, lr=0.1), step_size=3, gamma=0.5)``, epochs 0, 1, 2, ...::
 
         0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.025, ...
+
+    Reference: PyTorch's torch.optim.lr_scheduler.StepLR, whose numbers these are (float64).
     """
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1,
@@ -54,6 +56,8 @@ class MultiStepLR(LRScheduler):
     ``MultiStepLR(SGD(params, lr=1.0), milestones=[2, 5], gamma=0.1)``, epochs 0, 1, 2, ...::
 
         1.0, 1.0, 0.1, 0.1, 0.1, 0.01, 0.01, ...
+
+    Reference: PyTorch's torch.optim.lr_scheduler.MultiStepLR, whose numbers these are (float64).
     """
 
     def __init__(self, optimizer: Optimizer, milestones: Iterable[int], gamma: float = 0.1,
@@ -84,6 +88,8 @@ class ExponentialLR(LRScheduler):
     Example, ``ExponentialLR(SGD(params, lr=1.0), gamma=0.5)``, epochs 0, 1, 2, ...::
 
         1.0, 0.5, 0.25, 0.125, 0.0625, ...
+
+    Reference: PyTorch's torch.optim.lr_scheduler.ExponentialLR, whose numbers these are (float64).
     """
 
     def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
@@ -112,6 +118,8 @@ class PolynomialLR(LRScheduler):
     ``PolynomialLR(SGD(params, lr=1.0), total_iters=4, power=2.0)``::
 
         1.0, 0.5625, 0.25, 0.0625, 0.0, 0.0, ...
+
+    Reference: PyTorch's torch.optim.lr_scheduler.PolynomialLR, whose numbers these are (float64).
     """
 
     def __init__(self, optimizer: Optimizer, total_iters: int = 5, power: float = 1.0,

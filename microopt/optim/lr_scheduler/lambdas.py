@@ -55,6 +55,8 @@ class LambdaLR(_FunctionScheduler):
     4 epochs, ``LambdaLR(SGD(params, lr=0.1), lambda e: min(1.0, (e + 1) / 4))``::
 
         0.025, 0.05, 0.075, 0.1, 0.1, ...
+
+    Reference: PyTorch's torch.optim.lr_scheduler.LambdaLR, whose numbers these are (float64).
     """
 
     def get_lr(self) -> list[float]:
@@ -73,6 +75,8 @@ class MultiplicativeLR(_FunctionScheduler):
     Example, ``MultiplicativeLR(SGD(params, lr=1.0), lambda e: 0.5 if e % 2 else 1.0)``::
 
         1.0, 0.5, 0.5, 0.25, 0.25, 0.125, ...
+
+    Reference: PyTorch's torch.optim.lr_scheduler.MultiplicativeLR, whose numbers these are (float64).
     """
 
     def get_lr(self) -> list[float]:

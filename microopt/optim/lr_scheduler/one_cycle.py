@@ -64,6 +64,9 @@ class OneCycleLR(LRScheduler):
     The scheduler writes ``initial_lr``, ``max_lr``, ``min_lr`` (and ``max_momentum``,
     ``base_momentum``) into each param group, so saving the optimizer saves the cycle. It may
     be stepped ``total_steps`` times after construction; one step more raises ``ValueError``.
+
+    Reference: Smith & Topin (2019), "Super-Convergence: Very Fast Training of Neural Networks Using
+    Large Learning Rates".
     """
 
     def __init__(self, optimizer: Optimizer, max_lr: float | list[float],

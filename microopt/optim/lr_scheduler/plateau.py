@@ -42,6 +42,8 @@ class ReduceLROnPlateau(LRScheduler):
     A metric that does not beat the best counts as bad, and so does a NaN loss.
     The epoch counter ``last_epoch`` starts at 0 and there is no initial step: the lr right
     after construction is the optimizer's own.
+
+    Reference: PyTorch's torch.optim.lr_scheduler.ReduceLROnPlateau, whose numbers these are (float64).
     """
 
     def __init__(self, optimizer: Optimizer, mode: str = "min", factor: float = 0.1,

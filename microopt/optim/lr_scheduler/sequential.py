@@ -84,6 +84,8 @@ class SequentialLR(_SchedulerOfSchedulers):
 
     Construction undoes the initial step each scheduler took when it was built (the lr goes
     back to ``initial_lr``), then lets only S_0 take its initial step, as torch does.
+
+    Reference: PyTorch's torch.optim.lr_scheduler.SequentialLR, whose numbers these are (float64).
     """
 
     def __init__(self, optimizer: Optimizer, schedulers: list[LRScheduler],
@@ -136,6 +138,8 @@ class ChainedScheduler(_SchedulerOfSchedulers):
 
         epoch   0    1     2      3      4
         lr      0.1  0.05  0.025  0.125  0.0625       (0.1 before epoch 3, 1 after, × 0.5^e)
+
+    Reference: PyTorch's torch.optim.lr_scheduler.ChainedScheduler, whose numbers these are (float64).
     """
 
     def __init__(self, schedulers: list[LRScheduler], optimizer: Optimizer | None = None) -> None:

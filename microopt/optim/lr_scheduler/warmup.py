@@ -20,6 +20,8 @@ class ConstantLR(LRScheduler):
     Example, ``ConstantLR(SGD(params, lr=0.1), factor=0.5, total_iters=3)``::
 
         0.05, 0.05, 0.05, 0.1, 0.1, ...
+
+    Reference: PyTorch's torch.optim.lr_scheduler.ConstantLR, whose numbers these are (float64).
     """
 
     def __init__(self, optimizer: Optimizer, factor: float = 1.0 / 3, total_iters: int = 5,
@@ -63,6 +65,8 @@ class LinearLR(LRScheduler):
     Example, ``LinearLR(SGD(params, lr=0.1), start_factor=0.25, total_iters=4)``::
 
         0.025, 0.04375, 0.0625, 0.08125, 0.1, 0.1, ...
+
+    Reference: PyTorch's torch.optim.lr_scheduler.LinearLR, whose numbers these are (float64).
     """
 
     def __init__(self, optimizer: Optimizer, start_factor: float = 1.0 / 3,

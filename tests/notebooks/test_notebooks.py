@@ -33,6 +33,7 @@ EXPECTED = [
     "07_does_adam_converge_faster.ipynb",
     "13_finding_a_learning_rate.ipynb",
     "17_a_real_dataset.ipynb",
+    "18_from_microopt_to_pytorch.ipynb",
 ]
 
 

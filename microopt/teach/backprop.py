@@ -14,6 +14,12 @@ the product added (``local * node.grad``) and the parent's running gradient afte
 addition. The real ``.grad`` attributes are never written, so you may step through a graph
 before or after calling ``backward()``: the two never disturb each other.
 
+Sizes are bounded where a graph can be huge (a loss over a dataset has a node per operation):
+``step_through`` refuses graphs of more than ``max_nodes`` Values (``MAX_NODES``, 100,000),
+the text shows the first ``SHOWN_STEPS`` steps (200) and the HTML table the first
+``SHOWN_ROWS`` rows (500), each saying how many more there are; every step stays reachable
+as ``steps[k]``.
+
 Every gradient starts at 0, as after ``zero_grad()``: the final gradients are d(root)/d(node),
 what a first ``backward()`` puts in ``.grad``. With ``accumulate=True`` the leaves start from
 their current ``.grad`` instead, which is what ``backward()`` would add to.
@@ -33,10 +39,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
+from microopt._validate import whole_number
 from microopt.engine.value import SUM, Value
 from microopt.teach._table import error_html, fmt, html_table, text_table
 
 _INFIX = ("+", "-", "*", "/", "**")
+MAX_NODES = 100_000  # about 50 MB of recorded steps
+SHOWN_STEPS = 200  # in str(steps)
+SHOWN_ROWS = 500  # in the notebook's HTML table
 RECEIVING_COLOR = "#b6d7a8"  # light green: the parents a step adds gradient to
 
 
@@ -165,7 +175,11 @@ class BackwardSteps:
         root = self.names[self.root]
         head = (f"Backward pass from {root} = {fmt(self.root.data)}: {len(self)} steps in reverse "
                 f"topological order, each doing parent.grad += local derivative x node.grad")
-        return "\n\n".join([head, self.describe(0), *(str(s) for s in self._steps)])
+        parts = [head, self.describe(0), *(str(s) for s in self._steps[:SHOWN_STEPS])]
+        if len(self) > SHOWN_STEPS:
+            parts.append(f"... and {len(self) - SHOWN_STEPS:,} more steps, not shown (the text stops at "
+                         f"SHOWN_STEPS = {SHOWN_STEPS}); print(steps[k]) shows step k + 1.")
+        return "\n\n".join(parts)
 
     def __repr__(self) -> str:
         return f"<BackwardSteps from {self.names[self.root]!r}: {len(self)} steps>"
@@ -179,7 +193,11 @@ class BackwardSteps:
         try:
             caption = (f"Backward pass from {self.names[self.root]} = {fmt(self.root.data)} "
                        f"(seed grad {fmt(self.gradient)}): parent.grad += local x node.grad")
-            return html_table(self.TABLE_HEADER, self.table_rows(), caption)
+            rows = self.table_rows()
+            if len(rows) > SHOWN_ROWS:
+                caption += (f". The first {SHOWN_ROWS} of {len(rows):,} rows (SHOWN_ROWS); steps[k] shows "
+                            "any step, steps.table_rows() all rows.")
+            return html_table(self.TABLE_HEADER, rows[:SHOWN_ROWS], caption)
         except Exception as error:  # a notebook display must never raise
             return error_html("BackwardSteps", error)
 
@@ -260,13 +278,15 @@ def _formula(node: Value, names: dict[Value, str]) -> str:
     return f"{names[node]} = {expr}"
 
 
-def step_through(root: Value, gradient: float = 1.0, *, accumulate: bool = False) -> BackwardSteps:
+def step_through(root: Value, gradient: float = 1.0, *, accumulate: bool = False,
+                 max_nodes: int = MAX_NODES) -> BackwardSteps:
     """The backward pass from ``root``, one recorded step per node it processes.
 
     The steps follow ``root.backward()`` exactly: reverse topological order, leaves skipped
     (they have no parents to pass a gradient to). No ``.grad`` is modified. ``gradient`` is
     the seed, d(root)/d(root) = 1 by default. With ``accumulate=True`` leaves start from
     their current ``.grad``, as ``backward()`` would; by default every gradient starts at 0.
+    Graphs of more than ``max_nodes`` Values are refused before any step is recorded.
     """
     if not isinstance(root, Value):
         raise TypeError(
@@ -275,7 +295,14 @@ def step_through(root: Value, gradient: float = 1.0, *, accumulate: bool = False
         )
     if isinstance(gradient, bool) or not isinstance(gradient, (int, float)):
         raise TypeError(f"Invalid seed gradient {gradient!r}: must be a number (usually 1.0).")
+    max_nodes = whole_number("max_nodes", max_nodes, minimum=1, advice="Pass the largest graph to step through.")
     order = root.topological_order()
+    if len(order) > max_nodes:
+        raise ValueError(
+            f"The graph has {len(order):,} Values, more than max_nodes={max_nodes:,}: step_through records one "
+            "step per Value, too many to read. Step through a smaller graph (one sample, one neuron), or pass "
+            "a larger max_nodes= to record it anyway."
+        )
     names = node_names(order)
     start = {node: node.grad if accumulate and node.is_leaf() else 0.0 for node in order}
     grads = dict(start)

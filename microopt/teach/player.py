@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from typing import Callable
 
+from microopt._validate import whole_number
+
+MAX_FRAME_CHARACTERS = 10_000_000  # larger frames make the widget's round trip crawl
+
 
 class Player:
     """A slider over frames 0..n-1, with "previous"/"next" buttons, rendering ``frame(k)``.
@@ -26,8 +30,7 @@ class Player:
                               "`pip install microopt[notebooks]` (or `pip install ipywidgets`). "
                               "Without it, .show() displays every step as HTML.") from None
 
-        if n < 1:
-            raise ValueError(f"Invalid number of frames {n!r}: a player needs at least one frame.")
+        n = whole_number("number of frames", n, minimum=1, advice="A player needs at least one frame.")
         self.frame = frame
         self.slider = widgets.IntSlider(value=0, min=0, max=n - 1, description=description,
                                         continuous_update=False)
@@ -50,9 +53,16 @@ class Player:
         import html
 
         try:
-            return self.frame(k)
+            shown = self.frame(k)
         except Exception as error:  # a callback that raises would leave a frozen widget
             return f"<pre>frame {k} could not be shown: {html.escape(repr(error))}</pre>"
+        if not isinstance(shown, str):
+            return (f"<pre>frame {k} could not be shown: the frame function returned "
+                    f"{html.escape(repr(shown)[:80])}, not HTML text.</pre>")
+        if len(shown) > MAX_FRAME_CHARACTERS:
+            return (f"<pre>frame {k} is {len(shown):,} characters of HTML, more than the {MAX_FRAME_CHARACTERS:,} "
+                    "a player shows (MAX_FRAME_CHARACTERS): draw a smaller graph.</pre>")
+        return shown
 
 
 def show_frames(n: int, frame: Callable[[int], str], fallback: Callable[[], str],

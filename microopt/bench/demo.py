@@ -122,10 +122,11 @@ def demo_loss(model, X: Sequence[Sequence[float]], y: Sequence[int], engine: Eng
 
 def train_step(model, X, y, engine: Engine, k: int, add_up: Callable = sum) -> float:
     """One iteration k of the demo's loop: forward, zero_grad, backward, SGD update. Returns the loss."""
-    total_loss, _ = demo_loss(model, X, y, engine, add_up)
-    params = model.parameters()
-    engine.zero_grad(params)
-    total_loss.backward()
+    with engine.building():
+        total_loss, _ = demo_loss(model, X, y, engine, add_up)
+        params = model.parameters()
+        engine.zero_grad(params)
+        total_loss.backward()
     engine.sgd_step(params, 1.0 - 0.9 * k / 100)  # the demo's learning-rate decay
     return engine.value_of(total_loss)
 

@@ -7,9 +7,10 @@ micrograd and torch are optional: ``load_engines`` skips a missing one and says 
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
-from dataclasses import dataclass
-from typing import Any, Callable
+from dataclasses import dataclass, field
+from typing import Any, Callable, ContextManager
 
 
 @dataclass(frozen=True)
@@ -24,9 +25,13 @@ class Engine:
     grad_of: Callable[[Any], float]  # its gradient after backward(), as a float
     zero_grad: Callable[[list], None]  # reset every parameter's gradient, the library's way
     sgd_step: Callable[[list, float], None]  # θ ← θ - lr · ∂L/∂θ for every parameter
+    # what the library does around building and backpropagating a graph: microopt pauses the
+    # cyclic collector (its graphs have no cycles); the others leave it running
+    building: Callable[[], ContextManager] = field(default=contextlib.nullcontext)
 
 
-def _value_engine(name: str, version: str, value_class: type, zero: float) -> Engine:
+def _value_engine(name: str, version: str, value_class: type, zero: float,
+                  building: Callable[[], ContextManager] = contextlib.nullcontext) -> Engine:
     """microopt and micrograd share one shape: ``.data`` and ``.grad`` are plain numbers."""
 
     def zero_grad(params: list) -> None:
@@ -38,13 +43,14 @@ def _value_engine(name: str, version: str, value_class: type, zero: float) -> En
             p.data -= lr * p.grad
 
     return Engine(name, version, value_class, value_class, lambda v: v.data, lambda v: float(v.grad),
-                  zero_grad, sgd_step)
+                  zero_grad, sgd_step, building)
 
 
 def microopt_engine() -> Engine:
     import microopt
+    from microopt.engine.collector import paused_collector
 
-    return _value_engine("microopt", microopt.__version__, microopt.Value, 0.0)
+    return _value_engine("microopt", microopt.__version__, microopt.Value, 0.0, paused_collector)
 
 
 def micrograd_engine() -> Engine:

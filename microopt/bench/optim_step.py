@@ -50,16 +50,16 @@ def step_costs(sizes: Sequence[int], repeat: int) -> dict:
         steps = _steady_steps(model.parameters(), calls)
         steps["backward"] = loss.backward  # the same graph again: leaves just accumulate
         times = interleaved(steps, repeat)
-        backward = summary(times["backward"])["best"]
+        backward = summary(times["backward"])["median"]
         for name in OPTIMIZERS:
-            step = summary(times[name])["best"] / calls
+            step = summary(times[name])["median"] / calls
             rows.append({"optimizer": LABELS[name], "parameters": n, "step_seconds": step,
                          "ns_per_parameter": step / n * 1e9, "backward_seconds": backward,
                          "step_over_backward": step / backward})
     single = Value(1.0)
     single.grad = 0.5
     times = interleaved(_steady_steps([single], calls=20_000), repeat)
-    overhead = {LABELS[name]: summary(times[name])["best"] / 20_000 for name in OPTIMIZERS}
+    overhead = {LABELS[name]: summary(times[name])["median"] / 20_000 for name in OPTIMIZERS}
     return {"rows": rows, "one_parameter_seconds": overhead}
 
 

@@ -21,6 +21,8 @@ def _figure(value: float | None, unit: str) -> str:
         return "-"
     if unit == "B":
         return f"{value:.1f} B"
+    if unit == "s/node":
+        return f"{value * 1e6:.3g} us/node"
     if value >= 1.0:
         return f"{value:.3g} s"
     return f"{value * 1e3:.3g} ms" if value >= 1e-3 else f"{value * 1e6:.3g} us"
@@ -29,11 +31,13 @@ def _figure(value: float | None, unit: str) -> str:
 def _check(check: dict) -> tuple[str, str, str]:
     value, target = check["value"], check["target"]
     if check["kind"] == "speedup":
-        shown = "-" if value is None else f"{value:.1f}x {check['label']}"
+        low_high = f" ({check['range'][0]:.1f}-{check['range'][1]:.1f})" if check.get("range") else ""
+        shown = "-" if value is None else f"{value:.1f}x{low_high} {check['label']}"
         wanted = "-" if target is None else f">= {target:g}x"
     else:
-        shown = f"{value:.1f} B"
-        wanted = f"<= {target:g} B"
+        unit = check.get("unit", "B")
+        shown = f"{value:.2f}{unit} {check['label']}" if unit == "x" else f"{value:.1f} {unit}"
+        wanted = f"<= {target:g}{unit}" if unit == "x" else f"<= {target:g} {unit}"
     return shown, wanted, check["status"]
 
 
@@ -55,15 +59,17 @@ def format_table(result: dict[str, Any]) -> str:
     out += _aligned(lines, left=2)
     out += [
         "",
-        "Times are best-of-N per training step (or per chain), contenders interleaved; "
-        "ratio = other's time / microopt's time.",
+        "Times are medians per training step (or per chain, per node) of several steps plus the "
+        "collection of their garbage,",
+        "contenders in rotating turns; ratio = other's time / microopt's time, the median of the "
+        "per-round ratios (range in brackets).",
         f"Same workload: initial demo loss {losses} ({'equal' if result['same_loss'] else 'NOT EQUAL'}).",
         "Garbage collector during one demo step (collections run / objects only it could free):",
         f"  {collector}",
         "  micrograd's closures make reference cycles that only the collector can free; "
         "microopt's nodes have none.",
         f"  The {result['frozen_objects']:,} objects alive before timing (modules, models) were frozen "
-        "(gc.freeze) for all contenders; row a' shows microopt without that.",
+        "(gc.freeze) for all contenders.",
         "",
         *_optimizer_table(result["optimizers"]),
     ]
@@ -100,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "memory per node, and optimizer steps. Prints ratios and PASS/MISS per target.")
     parser.add_argument("--quick", action="store_true", help="a small, fast run (seconds, not minutes)")
     parser.add_argument("--repeat", type=_positive, metavar="N",
-                        help="samples per measurement (the best is kept)")
+                        help="samples per measurement (the median is reported)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
     args = parser.parse_args(argv)
     result = run(quick=args.quick, repeat=args.repeat, log=lambda message: print(message, file=sys.stderr))

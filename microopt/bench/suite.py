@@ -1,38 +1,40 @@
 """``run()``: every workload, side by side in one process, as one JSON-ready dict.
 
-Rows, with the targets microopt is held to (ratio = other's time / microopt's time):
+Rows, with the targets microopt is held to (ratio = other's time / microopt's time, the
+median of the per-round ratios, with its range):
 
-    a  demo step, same model code    microopt vs micrograd          >= 6x faster
-    c  demo step, same model code    microopt vs torch (0-d)        >= 8x faster
-    a' the same, heap not frozen     microopt vs torch              (reported, no target)
-    b  demo step, microopt.nn.MLP    microopt vs micrograd          >= 20x faster
-    d  deep chain, forward+backward  all three                      (reported, no target)
-    e  bytes per graph node          microopt                       <= 120 bytes
-                                    (microopt.nn: fewer but larger nodes; reported, no target)
+    a  demo step, same model code       microopt vs micrograd      >= 6x;  vs torch (0-d) >= 8x
+    b  demo step, microopt.nn.MLP       microopt vs micrograd      >= 25x
+    c  demo step, compiled (replayed)   microopt vs micrograd      >= 150x   (when available)
+    d  deep chain, forward+backward     all three                  (reported)
+    n  cost per node, chain of N nodes  microopt, N = 5k .. 2M     largest / smallest <= 1.3
+    e  bytes per graph node             microopt                   <= 120 bytes
 
 plus the optimizer step costs (``optim_step``). Before any timing, each contender computes
 the demo's first loss from the same weights: equal losses show it is the same workload.
+A row is one ``_row(...)`` call: adding a workload is adding a contender dict and a row.
 """
 
 from __future__ import annotations
 
 import gc
 import platform
-from typing import Any
+from typing import Any, Callable
 
 import microopt
 from microopt.bench import chain, demo
 from microopt.bench.engines import load_engines
 from microopt.bench.memory import bytes_per_node
 from microopt.bench.optim_step import step_costs
-from microopt.bench.timing import gc_activity, interleaved, summary
+from microopt.bench.timing import gc_activity, interleaved, ratio, summary
 
 FULL = {"points": 100, "steps": 3, "repeat": 7, "links": 100_000, "chain_repeat": 3,
-        "optim_sizes": (105, 1051, 10095)}
-QUICK = {"points": 10, "steps": 1, "repeat": 1, "links": 1_000, "chain_repeat": 1,
-         "optim_sizes": (105, 1051)}
+        "node_counts": (5_000, 200_000, 2_000_000), "optim_sizes": (105, 1051, 10095)}
+QUICK = {"points": 10, "steps": 1, "repeat": 2, "links": 1_000, "chain_repeat": 1,
+         "node_counts": (5_000, 50_000), "optim_sizes": (105, 1051)}
 
 OWN = "microopt.nn"  # the contender name of microopt's own MLP with microopt.sum
+FLAT = 1.3  # the cost per node may grow at most this much from the smallest graph to the largest
 
 
 def run(quick: bool = False, repeat: int | None = None, log=lambda message: None) -> dict[str, Any]:
@@ -40,7 +42,7 @@ def run(quick: bool = False, repeat: int | None = None, log=lambda message: None
 
     The heap as it stands after the imports and the setup (torch alone brings ~150k objects)
     is frozen with ``gc.freeze()``, for every contender alike, so that the collector's work
-    is the workload's, not the harness's. Row a' shows what microopt pays when it is not.
+    is the workload's, not the harness's.
     """
     settings = dict(QUICK if quick else FULL)
     if repeat is not None:
@@ -55,30 +57,29 @@ def run(quick: bool = False, repeat: int | None = None, log=lambda message: None
 
     log("demo: checking that every contender computes the same loss")
     losses = {name: c.loss(X, y) for name, c in contenders.items()}
+    steps = settings["steps"]
+    workloads: dict[str, Callable[[], object]] = {
+        name: (lambda c=c: c.train(X, y, steps)) for name, c in contenders.items()}
 
     gc.collect()
     gc.freeze()
     frozen = gc.get_freeze_count()
     try:
-        log(f"demo: timing {settings['repeat']} x {settings['steps']} training steps per contender")
-        demo_step = _demo_steps(contenders, X, y, settings["steps"], settings["repeat"])
+        log(f"demo: {settings['repeat']} turns of {steps} training steps per contender")
+        demo_times = interleaved(workloads, settings["repeat"])
         gc_per_step = {name: gc_activity(lambda c=c: c.train(X, y, 1)) for name, c in contenders.items()}
-
-        log("demo: timing microopt again, with the heap unfrozen")
-        gc.unfreeze()
-        unfrozen = {"microopt": _demo_steps({"microopt": contenders["microopt"]}, X, y, settings["steps"],
-                                            settings["repeat"])["microopt"], "torch": demo_step.get("torch")}
-        gc.collect()
-        gc.freeze()
 
         nodes = chain.NODES_PER_LINK * settings["links"]
         log(f"chain: {nodes} nodes, forward + backward")
         deep = {name: e for name, e in engines.items() if chain.deep_enough(e)}
         skipped += [f"{name}: its recursive backward needs Python >= 3.11 for a deep chain."
                     for name in engines if name not in deep]
-        chain_stats = {name: summary(t) for name, t in interleaved(
+        chain_times = interleaved(
             {name: lambda e=e: chain.forward_backward(e, settings["links"]) for name, e in deep.items()},
-            settings["chain_repeat"]).items()}
+            settings["chain_repeat"])
+
+        log(f"cost per node: chains of {', '.join(f'{n:,}' for n in settings['node_counts'])} nodes")
+        per_node = _cost_per_node(engines["microopt"], settings["node_counts"], settings["chain_repeat"])
 
         log("memory: bytes per node of the demo's loss graph")
         memory = {name: bytes_per_node(lambda c=c: c.graph(X, y), existing_nodes=len(c.model.parameters()))
@@ -89,19 +90,21 @@ def run(quick: bool = False, repeat: int | None = None, log=lambda message: None
     finally:
         gc.unfreeze()
 
-    own_vs_micrograd = {"microopt": demo_step[OWN], "micrograd": demo_step.get("micrograd")}
+    per_step = {name: [t / steps for t in times] for name, times in demo_times.items()}
+    own = {"microopt": per_step[OWN], "micrograd": per_step.get("micrograd")}
+    smallest, largest = per_node[0]["median"], max(r["median"] for r in per_node)
     rows = [
-        _row("a,c", "demo step, same model code (builtin sum)", "s", demo_step,
-             [_speedup("micrograd", demo_step, 6.0), _speedup("torch", demo_step, 8.0)]),
-        _row("a'", "  the same, without gc.freeze (the GC rescans all modules)", "s", unfrozen,
-             [_speedup("torch", unfrozen, None)]),
-        _row("b", "demo step, microopt.nn.MLP + microopt.sum", "s", own_vs_micrograd,
-             [_speedup("micrograd", own_vs_micrograd, 20.0)]),
-        _row("d", f"deep chain, {nodes:,} nodes, forward + backward", "s", chain_stats,
-             [_speedup("micrograd", chain_stats, None), _speedup("torch", chain_stats, None)]),
+        _row("a", "demo step, same model code (builtin sum)", "s", per_step,
+             [_speedup("micrograd", per_step, 6.0), _speedup("torch", per_step, 8.0)]),
+        _row("b", "demo step, microopt.nn.MLP + microopt.sum", "s", own, [_speedup("micrograd", own, 25.0)]),
+        _row("d", f"deep chain, {nodes:,} nodes, forward + backward", "s", chain_times,
+             [_speedup("micrograd", chain_times, None), _speedup("torch", chain_times, None)]),
+        *[_row("n", f"cost per node, chain of {r['nodes']:,} nodes", "s/node", {"microopt": r["samples"]},
+               [] if i < len(per_node) - 1 else [_at_most("largest / smallest", largest / smallest, FLAT, "x")])
+          for i, r in enumerate(per_node)],
         _row("e", f"bytes per node, demo graph (same code, {memory['microopt']['nodes']:,} nodes)", "B",
              _bytes(memory, "microopt", "micrograd"),
-             [_at_most(memory["microopt"]["bytes_per_node"], 120.0)]),
+             [_at_most("microopt", memory["microopt"]["bytes_per_node"], 120.0, "B")]),
         _row("e", f"bytes per node, demo graph (microopt.nn, {memory[OWN]['nodes']:,} nodes)", "B",
              {"microopt": _bytes(memory, OWN)[OWN]}, []),
     ]
@@ -122,36 +125,37 @@ def run(quick: bool = False, repeat: int | None = None, log=lambda message: None
     }
 
 
-def _demo_steps(contenders: dict[str, demo.Contender], X, y, steps: int, repeat: int) -> dict[str, dict]:
-    """Seconds per training step of each contender: best and median over ``repeat`` samples."""
-    times = interleaved({name: lambda c=c: c.train(X, y, steps) for name, c in contenders.items()}, repeat)
-    return {name: _per(summary(t), steps) for name, t in times.items()}
-
-
-def _per(stats: dict[str, float], steps: int) -> dict[str, float]:
-    return {"best": stats["best"] / steps, "median": stats["median"] / steps, "samples": stats["samples"]}
+def _cost_per_node(engine, node_counts, repeat: int) -> list[dict]:
+    """Seconds per node of a chain's forward + backward (and freeing), for each size, in turns."""
+    links = {n: n // chain.NODES_PER_LINK for n in node_counts}
+    times = interleaved({n: lambda n=n: chain.forward_backward(engine, links[n]) for n in node_counts}, repeat)
+    per_node = {n: [t / n for t in samples] for n, samples in times.items()}
+    return [{"nodes": n, "median": summary(per_node[n])["median"], "samples": per_node[n]} for n in node_counts]
 
 
 def _row(tag: str, workload: str, unit: str, results: dict, checks: list[dict]) -> dict:
-    """One line of the table: each engine's figure (best time, or bytes) and the checks on them."""
+    """One line of the table: each engine's median (or bytes), its spread, and the checks on them."""
     figures = {name: results.get(name) for name in ("microopt", "micrograd", "torch")}
     return {"id": tag, "workload": workload, "unit": unit,
-            "results": {name: (r["best"] if isinstance(r, dict) else r) for name, r in figures.items()},
-            "medians": {name: r["median"] for name, r in figures.items()
-                        if isinstance(r, dict) and "median" in r},
+            "results": {name: (summary(r)["median"] if isinstance(r, list) else r) for name, r in figures.items()},
+            "spread": {name: [summary(r)["low"], summary(r)["high"]] for name, r in figures.items()
+                       if isinstance(r, list)},
+            "samples": {name: r for name, r in figures.items() if isinstance(r, list)},
             "checks": checks}
 
 
-def _speedup(other: str, times: dict[str, dict], target: float | None) -> dict:
-    """How many times faster microopt is than ``other``: best time against best time."""
-    ratio = times[other]["best"] / times["microopt"]["best"] if times.get(other) else None
-    met = ratio is not None and target is not None and ratio >= target
-    return {"label": f"vs {other}", "kind": "speedup", "value": ratio, "target": target,
-            "status": _status(ratio, target, met)}
+def _speedup(other: str, times: dict[str, list[float] | None], target: float | None) -> dict:
+    """How many times faster microopt is than ``other``: the median per-round ratio, and its range."""
+    measured = ratio(times[other], times["microopt"]) if times.get(other) else None
+    value = measured["median"] if measured else None
+    met = value is not None and target is not None and value >= target
+    return {"label": f"vs {other}", "kind": "speedup", "value": value, "target": target,
+            "range": [measured["low"], measured["high"]] if measured else None,
+            "status": _status(value, target, met)}
 
 
-def _at_most(value: float, limit: float) -> dict:
-    return {"label": "microopt", "kind": "at_most", "value": value, "target": limit,
+def _at_most(label: str, value: float, limit: float, unit: str) -> dict:
+    return {"label": label, "kind": "at_most", "unit": unit, "value": value, "target": limit,
             "status": _status(value, limit, value <= limit)}
 
 

@@ -1,18 +1,19 @@
-"""Fair timing: contenders take turns, every sample starts from a clean heap, best-of-N wins.
+"""Fair timing of steady state: contenders take turns, and each pays for its own garbage.
 
 Why these rules:
 
-- *Interleaved.* Other processes share the machine; running A, B, C, then A, B, C again
-  (rotating who goes first) spreads their load over every contender alike.
-- *Best of N.* Outside load only ever adds time, so the fastest sample is the closest to the
-  true cost; the median is kept too, to show the spread.
-- *Garbage collection on, for everyone.* micrograd's nodes hold closures that point back at
-  the node (a reference cycle), so its graphs are freed only by the cyclic collector, which
-  runs during the workload; microopt's nodes have no cycles and are freed by reference
-  counting the moment they are dropped. That difference is part of what is measured, so the
-  collector is never switched off. ``gc.collect()`` runs, untimed, before each sample so that
-  no contender pays for another's garbage; ``gc_activity`` counts what the collector did.
-  (``suite.run`` also freezes the objects that exist before timing, for everyone alike.)
+- *Interleaved.* Other processes share the machine; running A, B, C, then B, C, A (rotating
+  who goes first) spreads their load over every contender alike.
+- *Steady state.* A sample is several consecutive steps **plus the collection of the garbage
+  they made** (``gc.collect()`` inside the timed region). micrograd's nodes hold closures that
+  point back at the node (a reference cycle), so only the cyclic collector frees its graphs;
+  a harness that collected untimed between one-step samples would hide most of micrograd's
+  cost (86% of its demo step). microopt's nodes have no cycles and are freed by reference
+  counting; microopt pauses the collector while a graph lives (it would only rescan it).
+  Before each sample, an untimed ``gc.collect()`` starts everyone from a clean heap.
+- *Medians with their spread.* Each figure is the median of the samples, shown with the
+  lowest and highest; each ratio is the median of the per-round ratios (contenders measured
+  in the same round saw the same load), with its range.
 """
 
 from __future__ import annotations
@@ -24,23 +25,31 @@ from typing import Callable
 
 
 def interleaved(contenders: dict[str, Callable[[], object]], repeat: int) -> dict[str, list[float]]:
-    """Seconds per call of each contender, ``repeat`` samples each, taken in turns."""
+    """Seconds per call of each contender (its garbage collected inside the timing), ``repeat`` turns each."""
     if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
         raise ValueError(f"Invalid repeat: {repeat!r} (must be a whole number >= 1).")
     names = list(contenders)
     samples: dict[str, list[float]] = {name: [] for name in names}
     for round_ in range(repeat):
         for name in names[round_ % len(names):] + names[: round_ % len(names)]:
-            gc.collect()
+            gc.collect()  # a clean heap: no contender pays for another's garbage
             start = time.perf_counter()
             contenders[name]()
+            gc.collect()  # and each pays for collecting its own
             samples[name].append(time.perf_counter() - start)
     return samples
 
 
-def summary(samples: list[float]) -> dict[str, float]:
-    """best (the figure used for ratios), median, and how many samples."""
-    return {"best": min(samples), "median": statistics.median(samples), "samples": len(samples)}
+def summary(samples: list[float]) -> dict:
+    """median (the figure reported), the lowest and highest sample, and the samples themselves."""
+    return {"median": statistics.median(samples), "low": min(samples), "high": max(samples),
+            "samples": list(samples)}
+
+
+def ratio(slower: list[float], faster: list[float]) -> dict:
+    """slower / faster, round by round: the median ratio and its range."""
+    ratios = [s / f for s, f in zip(slower, faster)]
+    return {"median": statistics.median(ratios), "low": min(ratios), "high": max(ratios)}
 
 
 def gc_activity(run: Callable[[], object]) -> dict[str, int]:

@@ -439,10 +439,11 @@ def _sorted(root: Value, held: list | None = None) -> list[Value]:
     order: list[Value] = []
     mark = object()  # unique to this search (never the list: nodes would then hold a cycle)
     stack: list = [root]
+    push, pop, place = stack.append, stack.pop, order.append  # bound once: this loop is hot
     while stack:
-        node = stack.pop()
+        node = pop()
         if node is _PLACE_NEXT:
-            order.append(stack.pop())
+            place(pop())
             continue
         if node._mark is mark:
             continue
@@ -454,22 +455,22 @@ def _sorted(root: Value, held: list | None = None) -> list[Value]:
                     _check_leaf(node)
                 held.append((node, node.grad))
                 node.grad = 0.0
-            order.append(node)
+            place(node)
             continue
         if held is not None:
             node.grad = 0.0
-        stack.append(node)
-        stack.append(_PLACE_NEXT)
+        push(node)
+        push(_PLACE_NEXT)
         if node._op == SUM:
             for term in a:
                 if term._mark is not mark:
-                    stack.append(term)
+                    push(term)
         else:
             if a._mark is not mark:
-                stack.append(a)
+                push(a)
             b = node._b
             if b is not None and b._mark is not mark:
-                stack.append(b)
+                push(b)
     return order
 
 
@@ -638,4 +639,9 @@ def sum(values: Iterable[Value | Number]) -> Value:  # noqa: A001 (mirrors built
         if not isinstance(t, Value):
             terms = tuple(t if isinstance(t, Value) else Value(_to_float(t, "microopt.sum")) for t in terms)
             break
+    return sum_of_values(terms)
+
+
+def sum_of_values(terms: tuple[Value, ...]) -> Value:
+    """``microopt.sum`` of a non-empty tuple of Values, without the checks (for ``nn``'s neurons)."""
     return _node(fsum([t.data for t in terms]), SUM, terms, 1.0)

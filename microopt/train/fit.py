@@ -26,6 +26,7 @@ from typing import Callable, Iterator, Sequence
 
 from microopt._validate import flag, real_number, whole_number
 from microopt.data import Minibatches
+from microopt.engine.collector import paused_collector
 from microopt.engine.value import Value
 from microopt.optim import Optimizer, clip_grad_norm_, l1_penalty, l2_penalty
 from microopt.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
@@ -138,7 +139,8 @@ def fit(model, optimizer, train_data: tuple[Sequence, Sequence], *, epochs: int 
                 if history.num_steps >= total:
                     break
                 batch = order[start:start + batches.batch_size]
-                record = run.step(epoch, [X[i] for i in batch], [y[i] for i in batch])
+                with paused_collector():  # a step's graph holds no cycles: the collector would only rescan it
+                    record = run.step(epoch, [X[i] for i in batch], [y[i] for i in batch])
                 bar.update(loss=record["loss"], lr=record["lr"])
             else:
                 if run.end_epoch(epoch, val, batches.batch_size, len(X)):

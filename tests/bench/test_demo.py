@@ -110,3 +110,16 @@ def test_micrograd_and_microopt_agree_for_any_weights_and_data(weights_seed, dat
     losses = [demo.Contender(engine, demo.MLP(engine, weights)).loss(X, y)
               for engine in (MICROOPT, micrograd_engine())]
     assert losses[0] == losses[1]
+
+
+def test_the_fast_engine_computes_the_demo_losses_bit_for_bit():
+    # Recorded with the engine before constant folding, marked sort and the paused collector
+    # (commit f2e9c7e): the speed-ups changed no number.
+    import microopt
+    from microopt.bench.engines import microopt_engine
+
+    engine = microopt_engine()
+    X, y = demo.moons(100, seed=0)
+    model = demo.own_mlp(demo.initial_weights(seed=0))
+    losses = [demo.train_step(model, X, y, engine, k, microopt.sum) for k in range(3)]
+    assert losses == [0.9369343820317719, 0.969522713118889, 2.4954454766780887]

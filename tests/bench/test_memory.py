@@ -47,7 +47,7 @@ def test_microopt_nodes_are_much_smaller_than_micrograds_on_the_same_graph():
     sizes = {}
     for engine in (microopt_engine(), micrograd_engine()):
         contender = demo.Contender(engine, demo.MLP(engine, weights))
-        sizes[engine.name] = bytes_per_node(lambda: contender.graph(X, y), existing_nodes=337)
+        sizes[engine.name] = bytes_per_node(lambda c=contender: c.graph(X, y), existing_nodes=337)
     # The same graph, except that microopt folds the demo's plain numbers (the 1 and the
     # label of 1 + -y·score, 3 per sample) into their nodes, where micrograd makes a leaf of each...
     assert sizes["micrograd"]["nodes"] - sizes["microopt"]["nodes"] == 3 * len(X)

@@ -3,7 +3,9 @@
 import pytest
 
 from microopt.bench.engines import microopt_engine
-from microopt.bench.timing import gc_activity, interleaved, summary
+import gc
+
+from microopt.bench.timing import gc_activity, interleaved, ratio, summary
 
 
 def test_contenders_take_turns_and_the_first_place_rotates():
@@ -20,8 +22,30 @@ def test_repeat_must_be_a_positive_whole_number(repeat):
         interleaved({"a": lambda: None}, repeat)
 
 
-def test_summary_keeps_the_best_and_the_median():
-    assert summary([0.3, 0.1, 0.2, 0.5]) == {"best": 0.1, "median": 0.25, "samples": 4}
+def test_summary_keeps_the_median_and_the_spread():
+    assert summary([0.3, 0.1, 0.2, 0.5]) == {"median": 0.25, "low": 0.1, "high": 0.5, "samples": [0.3, 0.1, 0.2, 0.5]}
+
+
+def test_ratios_are_taken_round_by_round():
+    assert ratio([2.0, 6.0, 3.0], [1.0, 2.0, 1.0]) == {"median": 3.0, "low": 2.0, "high": 3.0}
+
+
+def test_each_sample_pays_for_collecting_its_own_garbage():
+    import time
+
+    def slow_garbage():
+        _cycles(20_000)  # cycles: freed only by the collection inside the timed region
+
+    assert gc.isenabled()
+    gc.disable()  # so the cycles survive until the harness collects them
+    try:
+        start = time.perf_counter()
+        samples = interleaved({"cycles": slow_garbage}, repeat=1)["cycles"]
+        total = time.perf_counter() - start
+    finally:
+        gc.enable()
+    assert gc.collect() == 0  # the harness collected them, inside the sample
+    assert samples[0] <= total
 
 
 def _cycles(n: int) -> None:

@@ -53,6 +53,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     benchmark.add_argument("--students", type=common.positive_int, default=100, help="(default: %(default)s)")
     benchmark.add_argument("--out", type=pathlib.Path, default=None, metavar="DIR",
                            help="keep the class and the reports here (default: a temporary folder)")
+    benchmark.set_defaults(time_limit=10.0)
     _timing(benchmark)
     benchmark.set_defaults(run=run_benchmark, parser=benchmark)
     return parser
@@ -61,8 +62,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 def _timing(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", type=common.positive_int, default=None,
                         help="notebooks graded at once (default: one per core)")
-    parser.add_argument("--time-limit", type=float, default=120.0, metavar="SECONDS",
-                        help="per notebook (default: %(default)s)")
+    parser.add_argument("--time-limit", type=float, default=parser.get_default("time_limit") or 120.0,
+                        metavar="SECONDS", help="per notebook (default: %(default)s)")
+    parser.add_argument("--check-time-limit", type=float, default=None, metavar="SECONDS",
+                        help="per check inside the notebooks (default: the checkers' own, 5 s)")
 
 
 def _fail(error: Exception) -> int:
@@ -97,7 +100,8 @@ def run_grade(args, parser) -> int:
         roster = [line.strip() for line in args.roster.read_text(encoding="utf-8").splitlines() if line.strip()]
     try:
         results = grade(args.solution, args.submissions, args.out, roster=roster, jobs=args.jobs,
-                        time_limit=args.time_limit, progress=_print_result)
+                        time_limit=args.time_limit, check_time_limit=args.check_time_limit,
+                        progress=_print_result)
     except (AssignmentError, FileNotFoundError) as error:
         return _fail(error)
     print(f"graded {len(results)} submissions: {args.out / 'grades.csv'}, {args.out / 'feedback'}/, "
@@ -122,5 +126,5 @@ def run_benchmark(args, parser) -> int:
     from microopt.exercises.assignment.benchmark import benchmark
 
     print(benchmark(args.solution, students=args.students, jobs=args.jobs, time_limit=args.time_limit,
-                    out=args.out))
+                    check_time_limit=args.check_time_limit, out=args.out))
     return 0

@@ -139,3 +139,10 @@ def test_a_correct_rule_never_fails_anywhere_in_its_domain(data, op):
     rule, (low, high) = RULES[op]
     x = data.draw(st.floats(low, high))
     check_backward(rule, op, points=[x], verbose=False)
+
+
+def test_a_derivative_off_by_a_factor_of_two_is_named():
+    message = failure(lambda x: (math.sqrt(x), 1 / math.sqrt(x)), "sqrt")  # forgot the 1/2
+    assert "Hint: the derivative is off by a factor of 2. d √x/dx = 1 / (2 √x)." in message
+    message = failure(lambda x: (x * x, x), lambda x: x * x)  # d(x²)/dx = 2x, written x
+    assert "Hint: the derivative is half what it should be" in message

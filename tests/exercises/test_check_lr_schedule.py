@@ -72,3 +72,23 @@ def test_template_signature_and_bad_reference():
     assert "A schedule function takes (epoch, base_lr, step_size, gamma)" in message
     with pytest.raises(ValueError, match="Unknown reference schedule 'ReduceLROnPlateau'"):
         check_lr_schedule(step_lr, "ReduceLROnPlateau")
+
+
+def test_a_setting_off_by_one_or_ignored_is_named():
+    # the catalogue replays the reference with each setting changed: step_size 4 instead of 3 ...
+    message = failure(lambda epoch, base_lr, step_size, gamma: base_lr * gamma ** (epoch // (step_size + 1)),
+                      "StepLR", step_size=3, gamma=0.5)
+    assert "Hint: your schedule behaves as if step_size were 4 instead of 3 (step_size one too large" in message
+    # ... and eta_min ignored (0.0 instead of 0.001)
+    message = failure(lambda epoch, base_lr, T_max, eta_min: base_lr * (1 + math.cos(math.pi * epoch / T_max)) / 2,
+                      "CosineAnnealingLR", T_max=10, eta_min=0.001, steps=10)
+    assert "Hint: your schedule behaves as if eta_min were 0.0 instead of 0.001: eta_min is ignored." in message
+
+
+def test_an_infinite_loop_in_a_schedule_fails_with_the_time_limit():
+    def looping(epoch, base_lr, gamma):
+        while True:
+            pass
+
+    message = failure(looping, "ExponentialLR", gamma=0.9, time_limit=0.2)
+    assert message.startswith("looping did not finish within 0.2 s")

@@ -96,21 +96,23 @@ def _answer_of(assignment, cell) -> str:
     return teacher.source if teacher is not None else ""
 
 
-def benchmark(solution, *, students: int = 100, jobs: int | None = None, time_limit: float = 30.0,
-              out=None) -> str:
+def benchmark(solution, *, students: int = 100, jobs: int | None = None, time_limit: float = 10.0,
+              check_time_limit: float | None = None, out=None) -> str:
     """Generate a class, grade it, and describe the time it took and the scores by kind."""
     with tempfile.TemporaryDirectory(prefix="microopt-class-") as scratch:
         folder = pathlib.Path(out) if out is not None else pathlib.Path(scratch)
         roster = write_class(solution, folder / "submissions", students)
         started = time.perf_counter()
-        results = grade(solution, folder / "submissions", folder / "report", jobs=jobs, time_limit=time_limit)
+        results = grade(solution, folder / "submissions", folder / "report", jobs=jobs, time_limit=time_limit,
+                        check_time_limit=check_time_limit)
         seconds = time.perf_counter() - started
     by_kind = collections.defaultdict(list)
     for result in results:
         by_kind[roster[result.student]].append(result.total)
     maximum = read_assignment(solution).max_points
     lines = [f"graded {len(results)} submissions in {seconds:.1f} s ({seconds / len(results):.2f} s each, "
-             f"jobs={jobs or 'one per core'}, time limit {time_limit:g} s per notebook); scores out of {maximum:g}:"]
+             f"jobs={jobs or 'one per core'}, {time_limit:g} s per notebook, "
+             f"{check_time_limit or 'the default'} s per check); scores out of {maximum:g}:"]
     lines += [f"  {kind:45} {len(scores):3} students: {', '.join(sorted({f'{s:g}' for s in scores}))}"
               for kind, scores in by_kind.items()]
     return "\n".join(lines)

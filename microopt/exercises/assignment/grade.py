@@ -16,6 +16,7 @@ parallel, one worker process per core by default.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import multiprocessing
 import os
 import pathlib
@@ -102,6 +103,7 @@ def execute(notebook, time_limit: float, folder: str) -> str:
 
     client = NotebookClient(notebook, timeout=time_limit, kernel_name="python3", allow_errors=True,
                             interrupt_on_timeout=False, resources={"metadata": {"path": folder}},
+                            shutdown_kernel="immediate",
                             extra_arguments=["--log-level=CRITICAL", "--HistoryManager.enabled=False"])
     deadline = time.perf_counter() + time_limit
     with client.setup_kernel():
@@ -193,13 +195,36 @@ def submissions(folder, roster=None) -> list[tuple[str, pathlib.Path]]:
     return sorted(found.items())
 
 
+@contextlib.contextmanager
+def _check_time_limit(seconds: float | None):
+    """Set MICROOPT_CHECK_TIME_LIMIT for the kernels started inside (None: leave it)."""
+    name, before = "MICROOPT_CHECK_TIME_LIMIT", os.environ.get("MICROOPT_CHECK_TIME_LIMIT")
+    if seconds is not None:
+        os.environ[name] = str(seconds)
+    try:
+        yield
+    finally:
+        if seconds is not None and before is None:
+            del os.environ[name]
+        elif seconds is not None:
+            os.environ[name] = before
+
+
 def grade(solution, submissions_folder, out=None, *, roster=None, jobs: int | None = None,
-          time_limit: float = DEFAULT_TIME_LIMIT, progress=None) -> list[Result]:
+          time_limit: float = DEFAULT_TIME_LIMIT, check_time_limit: float | None = None,
+          progress=None) -> list[Result]:
     """Grade every submission in ``submissions_folder``; with ``out``, write the reports there.
 
-    ``jobs`` worker processes (default: one per core) each run one kernel at a time.
-    ``progress(result)`` is called as each submission finishes.
+    ``jobs`` worker processes (default: one per core) each run one kernel at a time, each
+    notebook within ``time_limit`` seconds; ``check_time_limit`` sets the checkers' own limit
+    (per check, in the students' kernels). ``progress(result)`` is called as each submission
+    finishes.
     """
+    with _check_time_limit(check_time_limit):
+        return _grade(solution, submissions_folder, out, roster, jobs, time_limit, progress)
+
+
+def _grade(solution, submissions_folder, out, roster, jobs, time_limit, progress) -> list[Result]:
     assignment = read_assignment(solution)
     todo = [(str(assignment.path), path, student, time_limit)
             for student, path in submissions(submissions_folder, roster)]

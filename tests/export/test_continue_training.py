@@ -171,3 +171,20 @@ def test_training_started_in_torch_continues_in_microopt(name, kwargs):
     error = max(abs(a - b) for a, b in zip([p.data for p in model.parameters()], torch_weights(torch_model)))
     assert error < TOLERANCE
     assert scheduler.last_epoch == torch_scheduler.last_epoch == STEPS_BEFORE + STEPS_AFTER
+
+
+@pytest.mark.parametrize("name", sorted(SCHEDULER_CASES))
+def test_a_torch_schedule_continues_in_microopt_where_it_stopped(name):
+    torch.manual_seed(1)
+    torch_model = torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.ReLU(), torch.nn.Linear(4, 1)).double()
+    torch_optimizer = torch.optim.SGD(torch_model.parameters(), lr=0.1, momentum=0.9, foreach=False)
+    torch_scheduler = getattr(torch.optim.lr_scheduler, name)(torch_optimizer, **SCHEDULER_CASES[name])
+    for _ in range(STEPS_BEFORE):
+        step(torch_loss, torch_model, torch_optimizer, torch_scheduler)
+    model, optimizer, scheduler = from_torch(torch_model, torch_optimizer, torch_scheduler)
+    for _ in range(STEPS_AFTER):
+        step(torch_loss, torch_model, torch_optimizer, torch_scheduler)
+        step(microopt_loss, model, optimizer, scheduler)
+    error = max(abs(a - b) for a, b in zip([p.data for p in model.parameters()], torch_weights(torch_model)))
+    assert error < TOLERANCE
+    assert optimizer.param_groups[0]["lr"] == pytest.approx(torch_optimizer.param_groups[0]["lr"], rel=1e-15)

@@ -2,7 +2,8 @@
 
 Runs the training loop of micrograd's ``demo.ipynb`` with the installed ``micrograd`` package
 and with ``microopt.micrograd`` from the same seeds, prints both losses and accuracies per
-step with their largest difference, then times the two side by side (see ``compare.py``).
+step with their largest difference, then times them side by side (see ``compare.py``), with
+microopt's own ``Value`` and ``nn.MLP`` running the same loop as a third contender.
 """
 
 from __future__ import annotations
@@ -38,12 +39,15 @@ def main(argv: list[str] | None = None) -> None:
     print(f"largest loss difference over {steps} steps: {worst:.1e}; "
           f"accuracies {'all equal' if all(x[1] == z[1] for x, z in zip(a, b)) else 'DIFFER'}")
     if rounds:
-        seconds = compare.time_side_by_side({"micrograd": theirs, "microopt.micrograd": ours}, X, y, rounds)
-        r = compare.ratios(seconds, "micrograd", "microopt.micrograd")
-        print(f"seconds per step, best of {rounds}: micrograd {min(seconds['micrograd']):.3f}, "
-              f"microopt.micrograd {min(seconds['microopt.micrograd']):.3f}; "
-              f"micrograd / microopt.micrograd: median {r['median']:.1f}x (range {r['min']:.1f}-{r['max']:.1f}x)")
-
+        # microopt's own Value and nn.MLP (n-ary sums, its own init) run the same loop, for reference
+        native = (importlib.import_module("microopt.engine"), importlib.import_module("microopt.nn"))
+        seconds = compare.time_side_by_side({"micrograd": theirs, "microopt.micrograd": ours, "microopt": native},
+                                            X, y, rounds)
+        best = ", ".join(f"{name} {min(s):.3f}" for name, s in seconds.items())
+        print(f"seconds per step, best of {rounds} rounds: {best}")
+        for slow, fast in (("micrograd", "microopt.micrograd"), ("microopt.micrograd", "microopt")):
+            r = compare.ratios(seconds, slow, fast)
+            print(f"{slow} / {fast}: median {r['median']:.2f}x (range {r['min']:.2f}-{r['max']:.2f}x)")
 
 if __name__ == "__main__":
     main()

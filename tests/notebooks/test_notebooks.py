@@ -32,6 +32,7 @@ EXPECTED = [
     "06_learning_rate_schedules.ipynb",
     "07_does_adam_converge_faster.ipynb",
     "13_finding_a_learning_rate.ipynb",
+    "14_non_convex_landscapes.ipynb",
     "16_adam_l2_vs_adamw.ipynb",
     "17_a_real_dataset.ipynb",
     "18_from_microopt_to_pytorch.ipynb",

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 from microopt.functions.base import Function2D
 from microopt.functions.landscapes import Beale, Himmelblau, Quadratic, Rastrigin, Rosenbrock, Saddle
 
@@ -21,10 +23,18 @@ ALL: tuple[Function2D, ...] = tuple(cls() for cls in _CLASSES.values())  # one o
 
 def get(name: str, **params) -> Function2D:
     """A new test function by name (any case), e.g. ``get("quadratic", condition=100)``."""
-    key = name.strip().lower() if isinstance(name, str) else name
+    if not isinstance(name, str):
+        raise TypeError(f"Invalid test function name: {name!r} (must be a str, one of: {', '.join(NAMES)}).")
+    key = name.strip().lower()
     if key not in _CLASSES:
         raise ValueError(f"Unknown test function {name!r}; choose one of: {', '.join(NAMES)}.")
-    return _CLASSES[key](**params)
+    cls = _CLASSES[key]
+    accepted = [p for p in inspect.signature(cls).parameters]
+    unknown = sorted(set(params) - set(accepted))
+    if unknown:
+        raise TypeError(f"{cls.__name__} has no parameter {', '.join(map(repr, unknown))}; its parameters are: "
+                        f"{', '.join(accepted) or 'none'}.")
+    return cls(**params)
 
 
 __all__ = ["Function2D", "Quadratic", "Rosenbrock", "Beale", "Himmelblau", "Saddle", "Rastrigin",

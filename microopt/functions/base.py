@@ -11,8 +11,22 @@ Scalar = Union[Value, float]
 
 
 def cos(a: Scalar) -> Scalar:
-    """cos for a float or a Value, so one formula serves both."""
-    return a.cos() if isinstance(a, Value) else math.cos(a)
+    """cos for a float or a Value, so one formula serves both; cos(±inf) is nan, as in numpy
+    and torch (``math.cos`` raises "math domain error" there)."""
+    if isinstance(a, Value):
+        return a.cos()
+    return math.nan if math.isinf(a) else math.cos(a)
+
+
+def sin(a: float) -> float:
+    """math.sin with sin(±inf) = nan, like ``cos``."""
+    return math.nan if math.isinf(a) else math.sin(a)
+
+
+def square(a: Scalar) -> Scalar:
+    """a²: one ``**2`` node for a Value; ``a * a`` for a float, which overflows to inf where
+    ``a ** 2`` raises OverflowError."""
+    return a ** 2 if isinstance(a, Value) else a * a
 
 
 class Function2D:

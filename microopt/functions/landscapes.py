@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from numbers import Real
 
-from microopt.functions.base import Function2D, Scalar, cos
+from microopt.functions.base import Function2D, Scalar, cos, sin, square
 
 
 def _check_positive(cls: str, name: str, value: object) -> float:
@@ -86,7 +86,7 @@ class Rosenbrock(Function2D):
         self.bounds = ((min(-2.0, self.a - 1.0), max(2.0, self.a + 1.0)), (-1.0, max(3.0, self.a * self.a + 1.0)))
 
     def __call__(self, x: Scalar, y: Scalar) -> Scalar:
-        return (self.a - x) ** 2 + self.b * (y - x * x) ** 2
+        return square(self.a - x) + self.b * square(y - x * x)
 
     def gradient(self, x: float, y: float) -> tuple[float, float]:
         a, b = self.a, self.b
@@ -155,7 +155,7 @@ class Himmelblau(Function2D):
     bounds = ((-5.0, 5.0), (-5.0, 5.0))
 
     def __call__(self, x: Scalar, y: Scalar) -> Scalar:
-        return (x * x + y - 11) ** 2 + (x + y * y - 7) ** 2
+        return square(x * x + y - 11) + square(x + y * y - 7)
 
     def gradient(self, x: float, y: float) -> tuple[float, float]:
         u = x * x + y - 11
@@ -216,8 +216,8 @@ class Rastrigin(Function2D):
 
     def gradient(self, x: float, y: float) -> tuple[float, float]:
         A = self.A
-        return (2 * x + 2 * math.pi * A * math.sin(2 * math.pi * x),
-                2 * y + 2 * math.pi * A * math.sin(2 * math.pi * y))
+        return (2 * x + 2 * math.pi * A * sin(2 * math.pi * x),
+                2 * y + 2 * math.pi * A * sin(2 * math.pi * y))
 
     def __repr__(self) -> str:
         return f"Rastrigin(A={self.A:g})"

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from microopt._validate import real_number
+
 DEFAULT_DIVERGENCE_FACTOR = 1e3
 
 
@@ -50,9 +52,5 @@ def divergence_reason(loss: float, first_loss: float, factor: float | None) -> s
 def check_divergence_factor(factor: float | None) -> float | None:
     if factor is None:
         return None
-    if isinstance(factor, bool) or not isinstance(factor, (int, float)) or not factor > 1.0:
-        raise ValueError(
-            f"Invalid divergence_factor: {factor!r} (must be a number > 1, or None to only "
-            "stop on NaN/inf losses)."
-        )
-    return float(factor)
+    return real_number("divergence_factor", factor, above=1.0, finite=False,
+                       advice="None stops only on NaN or infinite losses.")

@@ -2,8 +2,9 @@
 
 Every algorithm is one module and one class, whose docstring (``help(Adam)``) holds its
 update equations, defaults and paper, and one method, ``update(self, p, state, *,
-<hyperparameters>)``, whose lines follow those equations with the same names. The shared machinery (parameter groups, state, checks, saving and
-loading) is written once in ``optimizer.py``.
+<hyperparameters>)``, whose lines follow those equations with the same names. The shared
+machinery (parameter groups, state, checks, saving and loading) is written once in
+``optimizer.py``.
 
 >>> from microopt import Value
 >>> from microopt.optim import SGD

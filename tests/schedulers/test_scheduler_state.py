@@ -168,7 +168,8 @@ def test_plateau_min_lr_follows_added_param_groups():
     scheduler = ReduceLROnPlateau(opt, patience=0, min_lr=[0.5])
     opt.add_param_group({"params": [Value(2.0)], "lr": 0.6})
     scheduler.step(1.0)
-    with pytest.raises(RuntimeError, match="has 2 param groups but ReduceLROnPlateau was built for 1"):
+    with pytest.raises(RuntimeError, match=r"Invalid min_lrs: \[0.5\] \(must have one value per param group, and the "
+                                           r"optimizer has 2 now"):
         scheduler.step(2.0)
 
 

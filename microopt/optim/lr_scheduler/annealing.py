@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+from microopt._validate import real_number
 from microopt.optim.lr_scheduler.base import LRScheduler, _check_positive_int
 from microopt.optim.optimizer import Optimizer
 
@@ -35,6 +36,8 @@ class CosineAnnealingLR(LRScheduler):
 
     Reference: Loshchilov & Hutter (2017), "SGDR: Stochastic Gradient Descent with Warm Restarts".
     """
+
+    _state_rules = {"T_max": lambda v: _check_positive_int("T_max", v), "eta_min": lambda v: _check_eta_min(v)}
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0,
                  last_epoch: int = -1) -> None:
@@ -80,15 +83,15 @@ class CosineAnnealingWarmRestarts(LRScheduler):
     Reference: Loshchilov & Hutter (2017), "SGDR: Stochastic Gradient Descent with Warm Restarts".
     """
 
+    _state_rules = {"T_0": lambda v: _check_positive_int("T_0", v), "T_i": lambda v: _check_positive_int("T_i", v),
+                    "T_mult": lambda v: _check_positive_int("T_mult", v), "eta_min": lambda v: _check_eta_min(v),
+                    "T_cur": lambda v: real_number("T_cur", v, minimum=-1.0)}
+
     def __init__(self, optimizer: Optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0,
                  last_epoch: int = -1) -> None:
-        if isinstance(T_0, bool) or not isinstance(T_0, int) or T_0 <= 0:
-            raise ValueError(f"Expected positive integer T_0, but got {T_0!r}")
-        if isinstance(T_mult, bool) or not isinstance(T_mult, int) or T_mult < 1:
-            raise ValueError(f"Expected integer T_mult >= 1, but got {T_mult!r}")
-        self.T_0 = T_0
-        self.T_i = T_0
-        self.T_mult = T_mult
+        self.T_0 = _check_positive_int("T_0", T_0)
+        self.T_i = self.T_0
+        self.T_mult = _check_positive_int("T_mult", T_mult)
         self.eta_min = _check_eta_min(eta_min)
         self.T_cur = last_epoch
         super().__init__(optimizer, last_epoch)
@@ -100,8 +103,9 @@ class CosineAnnealingWarmRestarts(LRScheduler):
 
     def step(self, epoch: float | None = None) -> None:
         """Next epoch, or jump to ``epoch`` (which may be fractional) and anneal to it."""
-        if epoch is not None and epoch < 0:
-            raise ValueError(f"Expected non-negative epoch, but got {epoch!r}")
+        if epoch is not None:
+            epoch = real_number("epoch", epoch, minimum=0.0,
+                                advice="Pass the (fractional) epoch reached, e.g. epoch + i / batches.")
         self._count_step()
         if epoch is None and self.last_epoch < 0:
             epoch = 0  # the initial step of construction
@@ -126,6 +130,4 @@ class CosineAnnealingWarmRestarts(LRScheduler):
 
 
 def _check_eta_min(eta_min: object) -> float:
-    if isinstance(eta_min, bool) or not isinstance(eta_min, (int, float)) or not eta_min >= 0:
-        raise ValueError(f"Invalid eta_min: {eta_min!r} (must be a number >= 0)")
-    return eta_min
+    return real_number("eta_min", eta_min, minimum=0.0, advice="It is the lowest lr of the cosine.")

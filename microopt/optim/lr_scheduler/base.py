@@ -27,10 +27,12 @@ schedule, so it warns (pytorch#20124). It reads ``optimizer._step_count``, which
 from __future__ import annotations
 
 import copy
+import operator
 import types
 import warnings
-from typing import Any, Callable
+from typing import Any, Callable, ClassVar, Iterable
 
+from microopt._validate import flag, invalid, real_number, whole_number
 from microopt.optim.optimizer import Optimizer
 
 
@@ -47,6 +49,15 @@ class LRScheduler:
     # Attributes state_dict() leaves out: the optimizer is saved on its own, the flag is
     # transient, and subclasses add what cannot be data (LambdaLR's functions).
     _not_saved: tuple[str, ...] = ("optimizer", "_is_initial")
+    # Attribute -> the check its constructor argument passed, applied again by load_state_dict
+    # to saved values (a saved gamma=-3 is refused as the constructor refuses it).
+    _state_rules: ClassVar[dict[str, Callable[[Any], Any]]] = {
+        "last_epoch": lambda v: whole_number("last_epoch", v, minimum=-1),
+        "_step_count": lambda v: whole_number("_step_count", v, minimum=0),
+        "_optimizer_steps_at_start": lambda v: whole_number("_optimizer_steps_at_start", v, minimum=0),
+        "base_lrs": lambda v: _check_lr_list("base_lrs", v),
+        "_last_lr": lambda v: _check_numbers("_last_lr", v),
+    }
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
         self.optimizer = _check_optimizer(optimizer)
@@ -157,7 +168,25 @@ class LRScheduler:
                     f"state_dict entry {key!r} is {value!r}, but {type(self).__name__} keeps a "
                     f"{_kind(current)} there ({current!r}). Pass the output of state_dict()."
                 )
-        self.__dict__.update(copy.deepcopy(state_dict))
+        self.__dict__.update(self._checked_state(state_dict))
+
+    def _checked_state(self, state_dict: dict[str, Any]) -> dict[str, Any]:
+        """A copy of ``state_dict`` whose values pass ``_state_rules``, or a ValueError (nothing loaded)."""
+        state = copy.deepcopy(state_dict)
+        rules = {**LRScheduler._state_rules, **type(self)._state_rules}
+        groups = len(self.optimizer.param_groups)
+        try:
+            for key, value in state.items():
+                if key in rules and value is not None:
+                    state[key] = rules[key](value)
+                    if key in ("base_lrs", "_last_lr") and len(value) != groups:
+                        raise ValueError(invalid(key, value, f"must have one entry per param group ({groups})"))
+        except ValueError as error:
+            raise ValueError(
+                f"{type(self).__name__}.load_state_dict: {error} Nothing was loaded; pass the output "
+                "of state_dict() of a scheduler built like this one."
+            ) from None
+        return state
 
     def _setup_momentum_cycle(self, optimizer: Optimizer, cycle_momentum: bool,
                               base_momentum: Any, max_momentum: Any,
@@ -167,18 +196,21 @@ class LRScheduler:
         The momentum is SGD's ``momentum`` or, for the Adam family, ``betas[0]``. Returns the
         per-group (base_momentums, max_momentums); both empty when cycle_momentum is off.
         """
-        self.cycle_momentum = cycle_momentum
+        self.cycle_momentum = flag("cycle_momentum", cycle_momentum)
         if not cycle_momentum:
             return [], []
         defaults = getattr(optimizer, "defaults", {})
         if "momentum" not in defaults and "betas" not in defaults:
-            raise ValueError(
-                f"optimizer must support momentum or beta1 with `cycle_momentum` option "
-                f"enabled: {type(optimizer).__name__} has neither. Pass cycle_momentum=False."
-            )
+            raise ValueError(invalid(
+                "cycle_momentum", cycle_momentum,
+                f"needs an optimizer with a momentum or betas[0]; {type(optimizer).__name__} has neither",
+                "Pass cycle_momentum=False."))
         self.use_beta1 = "betas" in defaults
-        base_momentums = _per_group("base_momentum", base_momentum, optimizer)
-        max_momentums = _per_group("max_momentum", max_momentum, optimizer)
+        below = 1.0 if self.use_beta1 else None  # β₁ = 1 would make Adam's 1 - β₁ᵗ zero
+        base_momentums, max_momentums = (
+            [real_number(name, m, minimum=0.0, below=below, advice="It becomes the momentum, or Adam's betas[0].")
+             for m in _per_group(name, value, optimizer)]
+            for name, value in (("base_momentum", base_momentum), ("max_momentum", max_momentum)))
         if last_epoch == -1:
             for group, m_max, m_base in zip(optimizer.param_groups, max_momentums,
                                             base_momentums, strict=True):
@@ -211,57 +243,64 @@ def _kind(value: Any) -> str:
 # ---------------------------------------------------------------------- argument checks
 def _check_optimizer(optimizer: object) -> Optimizer:
     if not isinstance(optimizer, Optimizer):
-        raise TypeError(
-            f"{type(optimizer).__name__} is not an Optimizer: a scheduler needs a "
-            f"microopt.optim optimizer, e.g. SGD(params, lr=0.1), got {optimizer!r}."
-        )
+        raise TypeError(invalid("optimizer", optimizer, f"must be a microopt.optim optimizer, not a "
+                                f"{type(optimizer).__name__}", "Build one first, e.g. SGD(params, lr=0.1)."))
     return optimizer
 
 
 def _check_positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"Invalid {name}: {value!r} (must be an integer >= 1)")
-    return value
+    return whole_number(name, value, minimum=1)
 
 
 def _check_non_negative_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"Invalid {name}: {value!r} (must be an integer >= 0)")
-    return value
+    return whole_number(name, value, minimum=0)
 
 
 def _check_gamma(gamma: object) -> float:
-    if isinstance(gamma, bool) or not isinstance(gamma, (int, float)) or not gamma > 0:
-        raise ValueError(
-            f"Invalid gamma: {gamma!r} (must be > 0; the lr is multiplied by it, so use a "
-            "value below 1 to decay, e.g. 0.1)"
-        )
-    return gamma
+    return real_number("gamma", gamma, above=0.0,
+                       advice="The lr is multiplied by it: use a value below 1 to decay, e.g. 0.1.")
 
 
 def _check_increasing(name: str, milestones: object, *, strictly: bool,
                       minimum: int) -> list[int]:
-    """Milestones: a list of integers >= minimum, in increasing order."""
+    """Milestones: a list of whole numbers >= minimum, in increasing order."""
+    order = "strictly increasing" if strictly else "increasing"
+    rule = f"must be a list of whole numbers >= {minimum}, {order}"
+    if isinstance(milestones, (str, bytes)) or not isinstance(milestones, Iterable):
+        raise ValueError(invalid(name, milestones, rule, f"For example {name}=[30, 80]."))
     milestones = list(milestones)
     for m in milestones:
-        if isinstance(m, bool) or not isinstance(m, int) or m < minimum:
-            raise ValueError(
-                f"Invalid {name}: {milestones!r} (every entry must be an integer >= {minimum})"
-            )
+        whole_number(f"entry of {name}", m, minimum=minimum, advice=f"{name} is {milestones!r}.")
+    milestones = [operator.index(m) for m in milestones]
     pairs = zip(milestones, milestones[1:])
     if any(a >= b if strictly else a > b for a, b in pairs):
-        order = "strictly increasing" if strictly else "increasing"
-        raise ValueError(
-            f"Invalid {name}: {milestones!r} (must be {order}, e.g. {sorted(set(milestones))!r})"
-        )
+        raise ValueError(invalid(name, milestones, rule, f"For example {sorted(set(milestones))!r}."))
     return milestones
 
 
 def _check_lrs(name: str, lrs: list[Any]) -> list[float]:
-    for lr in lrs:
-        if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not lr >= 0:
-            raise ValueError(f"Invalid {name}: {lr!r} (must be a learning rate >= 0)")
-    return lrs
+    return [real_number(name, lr, minimum=0.0, advice="Pass a learning rate such as 0.1.") for lr in lrs]
+
+
+def _check_lr_list(name: str, lrs: object) -> list[float]:
+    """A saved list of learning rates: a list of numbers >= 0."""
+    if not isinstance(lrs, list):
+        raise ValueError(invalid(name, lrs, "must be a list of learning rates, one per param group"))
+    return _check_lrs(f"entry of {name}", lrs)
+
+
+def _check_numbers(name: str, values: object) -> list[float]:
+    """A saved list of finite numbers of any sign (the lrs a schedule last set)."""
+    if not isinstance(values, list):
+        raise ValueError(invalid(name, values, "must be a list of numbers, one per param group"))
+    return [real_number(f"entry of {name}", v) for v in values]
+
+
+def _choice(name: str, value: object, choices: tuple[str, ...], advice: str = "") -> str:
+    if not isinstance(value, str) or value not in choices:
+        shown = " or ".join(repr(c) for c in choices)
+        raise ValueError(invalid(name, value, f"must be {shown}", advice))
+    return value
 
 
 def _function_state(fn: Callable) -> dict[str, Any] | None:
@@ -280,9 +319,8 @@ def _per_group(name: str, value: Any, optimizer: Optimizer) -> list[Any]:
     n = len(optimizer.param_groups)
     if isinstance(value, (list, tuple)):
         if len(value) != n:
-            raise ValueError(
-                f"{name} must have one value per param group: the optimizer has {n} groups, "
-                f"{name} has {len(value)} values: {list(value)!r}."
-            )
+            raise ValueError(invalid(name, list(value), f"must have one value per param group: the optimizer "
+                                     f"has {n} groups, {name} has {len(value)} values",
+                                     "Pass one value, or a list with one per group."))
         return list(value)
     return [value] * n

@@ -9,8 +9,9 @@ from __future__ import annotations
 import math
 from typing import Any, Callable
 
-from microopt.optim.lr_scheduler.base import (LRScheduler, _check_gamma, _check_lrs,
-                                              _check_optimizer, _function_state,
+from microopt._validate import invalid, real_number
+from microopt.optim.lr_scheduler.base import (LRScheduler, _check_gamma, _check_lr_list, _check_lrs,
+                                              _check_optimizer, _choice, _function_state,
                                               _load_function_state, _per_group)
 from microopt.optim.optimizer import Optimizer
 
@@ -50,6 +51,14 @@ class CyclicLR(LRScheduler):
     """
 
     _not_saved = (*LRScheduler._not_saved, "_scale_fn_custom")  # a function: saved apart
+    _state_rules = {
+        "max_lrs": lambda v: _check_lr_list("max_lrs", v), "gamma": _check_gamma,
+        "total_size": lambda v: _check_step_size("total_size", v),
+        "step_ratio": lambda v: real_number("step_ratio", v, above=0.0, below=1.0),
+        "scale_mode": lambda v: _choice("scale_mode", v, ("cycle", "iterations")),
+        "base_momentums": lambda v: _check_lr_list("base_momentums", v),
+        "max_momentums": lambda v: _check_lr_list("max_momentums", v),
+    }
 
     def __init__(self, optimizer: Optimizer, base_lr: float | list[float],
                  max_lr: float | list[float], step_size_up: int = 2000,
@@ -60,9 +69,6 @@ class CyclicLR(LRScheduler):
                  max_momentum: float | list[float] = 0.9, last_epoch: int = -1) -> None:
         self.optimizer = _check_optimizer(optimizer)
         base_lrs = _check_lrs("base_lr", _per_group("base_lr", base_lr, optimizer))
-        if last_epoch == -1:
-            for group, lr in zip(optimizer.param_groups, base_lrs, strict=True):
-                group["lr"] = lr
         self.max_lrs = _check_lrs("max_lr", _per_group("max_lr", max_lr, optimizer))
 
         step_size_up = _check_step_size("step_size_up", step_size_up)
@@ -71,13 +77,11 @@ class CyclicLR(LRScheduler):
         self.total_size = step_size_up + step_size_down
         self.step_ratio = step_size_up / self.total_size
 
-        if mode not in MODES and scale_fn is None:
-            raise ValueError(
-                f"mode is invalid and scale_fn is None: mode={mode!r}. Use one of {MODES}, "
-                "or pass scale_fn."
-            )
-        if scale_mode not in ("cycle", "iterations"):
-            raise ValueError(f"scale_mode {scale_mode!r} is unknown! Use 'cycle' or 'iterations'.")
+        if scale_fn is None:
+            _choice("mode", mode, MODES, "Or pass scale_fn, a function of the cycle or iteration.")
+        elif not callable(scale_fn):
+            raise TypeError(invalid("scale_fn", scale_fn, "must be a function", "For example lambda c: 0.5 ** c."))
+        _choice("scale_mode", scale_mode, ("cycle", "iterations"))
         self.mode = mode
         self.gamma = _check_gamma(gamma)
         self._scale_fn_custom = scale_fn
@@ -88,6 +92,9 @@ class CyclicLR(LRScheduler):
 
         self.base_momentums, self.max_momentums = self._setup_momentum_cycle(
             optimizer, cycle_momentum, base_momentum, max_momentum, last_epoch)
+        if last_epoch == -1:  # only now: a refused argument above leaves the optimizer as it was
+            for group, lr in zip(optimizer.param_groups, base_lrs, strict=True):
+                group["lr"] = lr
         super().__init__(optimizer, last_epoch)
         self.base_lrs = base_lrs
 
@@ -134,6 +141,4 @@ class CyclicLR(LRScheduler):
 
 
 def _check_step_size(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ValueError(f"Invalid {name}: {value!r} (must be a number of iterations > 0)")
-    return float(value)
+    return real_number(name, value, above=0.0, advice="It is a number of iterations (batches), e.g. 2000.")

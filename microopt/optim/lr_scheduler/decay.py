@@ -11,9 +11,15 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import Iterable
 
+from microopt._validate import real_number
+
 from microopt.optim.lr_scheduler.base import (LRScheduler, _check_gamma, _check_increasing,
                                               _check_positive_int)
 from microopt.optim.optimizer import Optimizer
+
+
+def _check_power(power: object) -> float:
+    return real_number("power", power, minimum=0.0, advice="power=1 is a straight line down to 0.")
 
 
 class StepLR(LRScheduler):
@@ -28,6 +34,8 @@ class StepLR(LRScheduler):
 
     Reference: PyTorch's torch.optim.lr_scheduler.StepLR, whose numbers these are (float64).
     """
+
+    _state_rules = {"step_size": lambda v: _check_positive_int("step_size", v), "gamma": _check_gamma}
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1,
                  last_epoch: int = -1) -> None:
@@ -59,6 +67,9 @@ class MultiStepLR(LRScheduler):
 
     Reference: PyTorch's torch.optim.lr_scheduler.MultiStepLR, whose numbers these are (float64).
     """
+
+    _state_rules = {"milestones": lambda v: _check_increasing("milestones", v, strictly=False, minimum=0),
+                    "gamma": _check_gamma}
 
     def __init__(self, optimizer: Optimizer, milestones: Iterable[int], gamma: float = 0.1,
                  last_epoch: int = -1) -> None:
@@ -92,6 +103,8 @@ class ExponentialLR(LRScheduler):
     Reference: PyTorch's torch.optim.lr_scheduler.ExponentialLR, whose numbers these are (float64).
     """
 
+    _state_rules = {"gamma": _check_gamma}
+
     def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
         self.gamma = _check_gamma(gamma)
         super().__init__(optimizer, last_epoch)
@@ -122,12 +135,12 @@ class PolynomialLR(LRScheduler):
     Reference: PyTorch's torch.optim.lr_scheduler.PolynomialLR, whose numbers these are (float64).
     """
 
+    _state_rules = {"total_iters": lambda v: _check_positive_int("total_iters", v), "power": _check_power}
+
     def __init__(self, optimizer: Optimizer, total_iters: int = 5, power: float = 1.0,
                  last_epoch: int = -1) -> None:
         self.total_iters = _check_positive_int("total_iters", total_iters)
-        if isinstance(power, bool) or not isinstance(power, (int, float)) or not power >= 0:
-            raise ValueError(f"Invalid power: {power!r} (must be a number >= 0)")
-        self.power = power
+        self.power = _check_power(power)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any, Callable
 
+from microopt._validate import invalid
 from microopt.optim.lr_scheduler.base import (LRScheduler, _function_state, _load_function_state,
                                               _per_group)
 from microopt.optim.optimizer import Optimizer
@@ -27,10 +28,8 @@ class _FunctionScheduler(LRScheduler):
         self.lr_lambdas = _per_group("lr_lambda", lr_lambda, optimizer)
         for fn in self.lr_lambdas:
             if not callable(fn):
-                raise TypeError(
-                    f"lr_lambda must be a function of the epoch, e.g. lambda e: 0.95 ** e; "
-                    f"got {type(fn).__name__}: {fn!r}."
-                )
+                raise TypeError(invalid("lr_lambda", fn, "must be a function of the epoch",
+                                        "For example lr_lambda=lambda e: 0.95 ** e."))
         super().__init__(optimizer, last_epoch)
 
     def state_dict(self) -> dict[str, Any]:

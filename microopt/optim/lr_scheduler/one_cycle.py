@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import math
 
-from microopt.optim.lr_scheduler.base import (LRScheduler, _check_lrs, _check_optimizer,
-                                              _per_group)
+from microopt._validate import flag, invalid, real_number, whole_number
+from microopt.optim.lr_scheduler.base import LRScheduler, _check_lrs, _check_optimizer, _choice, _per_group
 from microopt.optim.optimizer import Optimizer
 
 
@@ -69,6 +69,9 @@ class OneCycleLR(LRScheduler):
     Large Learning Rates".
     """
 
+    _state_rules = {"total_steps": lambda v: whole_number("total_steps", v, minimum=1),
+                    "anneal_strategy": lambda v: _choice("anneal_strategy", v, tuple(ANNEALING))}
+
     def __init__(self, optimizer: Optimizer, max_lr: float | list[float],
                  total_steps: int | None = None, epochs: int | None = None,
                  steps_per_epoch: int | None = None, pct_start: float = 0.3,
@@ -79,42 +82,38 @@ class OneCycleLR(LRScheduler):
                  last_epoch: int = -1) -> None:
         self.optimizer = _check_optimizer(optimizer)
         self.total_steps = _total_steps(total_steps, epochs, steps_per_epoch)
-        if not isinstance(pct_start, float) or not 0 <= pct_start <= 1:
-            raise ValueError(f"Expected float between 0 and 1 pct_start, but got {pct_start!r}")
-        if anneal_strategy not in ANNEALING:
-            raise ValueError(
-                f"anneal_strategy must be one of 'cos' or 'linear', instead got {anneal_strategy!r}"
-            )
-        for name, value in (("div_factor", div_factor), ("final_div_factor", final_div_factor)):
-            if not value > 0:
-                raise ValueError(f"Invalid {name}: {value!r} (must be > 0: lr is divided by it)")
-        self.anneal_strategy = anneal_strategy
-        self._schedule_phases = _phases(self.total_steps, pct_start, three_phase)
-        if self._schedule_phases[0]["end_step"] == 0:
-            raise ValueError(
-                f"pct_start={pct_start!r} with total_steps={self.total_steps} gives a warm-up "
-                "phase of zero steps (pct_start * total_steps = 1). Choose another pct_start."
-            )
-
+        pct_start = real_number("pct_start", pct_start, minimum=0.0, maximum=1.0,
+                                advice="It is the share of the steps spent warming up, e.g. 0.3.")
+        self.anneal_strategy = _choice("anneal_strategy", anneal_strategy, tuple(ANNEALING))
+        div_factor, final_div_factor = (
+            real_number(name, value, above=0.0, advice="The lr is divided by it.")
+            for name, value in (("div_factor", div_factor), ("final_div_factor", final_div_factor)))
+        self._schedule_phases = _phases(self.total_steps, pct_start, flag("three_phase", three_phase))
+        if self._schedule_phases[0]["end_step"] == 0:  # the warm-up would divide 0 by 0
+            raise ValueError(invalid(
+                "pct_start", pct_start, f"with total_steps={self.total_steps}, pct_start * total_steps = 1 "
+                "gives a warm-up phase of zero steps", "Choose another pct_start."))
         max_lrs = _check_lrs("max_lr", _per_group("max_lr", max_lr, optimizer))
+
+        # the bounds go into each group, where the phases read them (all arguments are checked
+        # by now, so a refused one leaves the optimizer as it was)
+        self._setup_momentum_cycle(
+            optimizer, cycle_momentum, base_momentum, max_momentum, last_epoch)
         if last_epoch == -1:
             for group, group_max_lr in zip(optimizer.param_groups, max_lrs, strict=True):
                 group["initial_lr"] = group_max_lr / div_factor
                 group["max_lr"] = group_max_lr
                 group["min_lr"] = group["initial_lr"] / final_div_factor
-
-        # the bounds go into each group, where the phases read them
-        self._setup_momentum_cycle(
-            optimizer, cycle_momentum, base_momentum, max_momentum, last_epoch)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
         step = self.last_epoch
         if step > self.total_steps:
-            raise ValueError(
-                f"Tried to step {step} times. The specified number of total steps is "
-                f"{self.total_steps}"
-            )
+            self.last_epoch -= 1  # the refused step did not happen: the schedule stays usable
+            raise ValueError(invalid(
+                "step", step, f"OneCycleLR was built for total_steps={self.total_steps} steps after "
+                "construction, and this is one more", "Build it with total_steps (or epochs and "
+                "steps_per_epoch) covering the whole run, and call step() once per batch."))
         phase, pct = self._phase_at(step)
         anneal = ANNEALING[self.anneal_strategy]
         lrs = []
@@ -142,18 +141,12 @@ class OneCycleLR(LRScheduler):
 def _total_steps(total_steps: int | None, epochs: int | None,
                  steps_per_epoch: int | None) -> int:
     if total_steps is not None:
-        if isinstance(total_steps, bool) or not isinstance(total_steps, int) or total_steps <= 0:
-            raise ValueError(f"Expected positive integer total_steps, but got {total_steps!r}")
-        return total_steps
+        return whole_number("total_steps", total_steps, minimum=1)
     if epochs is None or steps_per_epoch is None:
-        raise ValueError(
-            "You must define either total_steps OR (epochs AND steps_per_epoch), got "
-            f"total_steps=None, epochs={epochs!r}, steps_per_epoch={steps_per_epoch!r}"
-        )
-    for name, value in (("epochs", epochs), ("steps_per_epoch", steps_per_epoch)):
-        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise ValueError(f"Expected positive integer {name}, but got {value!r}")
-    return epochs * steps_per_epoch
+        raise ValueError(invalid(
+            "total_steps", None, f"needs a number, or both epochs and steps_per_epoch (got epochs={epochs!r}, "
+            f"steps_per_epoch={steps_per_epoch!r})", "Pass total_steps=, or epochs= and steps_per_epoch=."))
+    return whole_number("epochs", epochs, minimum=1) * whole_number("steps_per_epoch", steps_per_epoch, minimum=1)
 
 
 def _phases(T: int, p: float, three_phase: bool) -> list[dict]:

@@ -10,9 +10,22 @@ import math
 from typing import Any
 
 from microopt.engine.value import Value
-from microopt.optim.lr_scheduler.base import (LRScheduler, _check_lrs, _check_non_negative_int,
-                                              _check_optimizer, _per_group)
+from microopt._validate import invalid, real_number, whole_number
+from microopt.optim.lr_scheduler.base import (LRScheduler, _check_lr_list, _check_lrs, _check_non_negative_int,
+                                              _check_optimizer, _choice, _per_group)
 from microopt.optim.optimizer import Optimizer
+
+
+def _check_factor(factor: object) -> float:
+    return real_number("factor", factor, minimum=0.0, below=1.0, advice="The lr becomes lr * factor, e.g. 0.1.")
+
+
+def _check_at_least_zero(name: str, value: object) -> float:
+    return real_number(name, value, minimum=0.0)
+
+
+def _check_best(best: object) -> float:
+    return real_number("best", best, finite=False)  # ±inf before the first metric
 
 
 class ReduceLROnPlateau(LRScheduler):
@@ -46,36 +59,41 @@ class ReduceLROnPlateau(LRScheduler):
     Reference: PyTorch's torch.optim.lr_scheduler.ReduceLROnPlateau, whose numbers these are (float64).
     """
 
+    _state_rules = {
+        "last_epoch": lambda v: whole_number("last_epoch", v, minimum=0), "factor": _check_factor,
+        "min_lrs": lambda v: _check_lr_list("min_lrs", v),
+        "patience": lambda v: _check_non_negative_int("patience", v),
+        "cooldown": lambda v: _check_non_negative_int("cooldown", v),
+        "cooldown_counter": lambda v: _check_non_negative_int("cooldown_counter", v),
+        "num_bad_epochs": lambda v: _check_non_negative_int("num_bad_epochs", v),
+        "threshold": lambda v: _check_at_least_zero("threshold", v), "eps": lambda v: _check_at_least_zero("eps", v),
+        "mode": lambda v: _choice("mode", v, ("min", "max")),
+        "threshold_mode": lambda v: _choice("threshold_mode", v, ("rel", "abs")),
+        "best": _check_best, "mode_worse": _check_best,
+        "default_min_lr": lambda v: _check_lrs("min_lr", [v])[0],
+    }
+
     def __init__(self, optimizer: Optimizer, mode: str = "min", factor: float = 0.1,
                  patience: int = 10, threshold: float = 1e-4, threshold_mode: str = "rel",
                  cooldown: int = 0, min_lr: float | list[float] = 0, eps: float = 1e-8) -> None:
-        if not factor < 1.0:
-            raise ValueError(f"Factor should be < 1.0, got factor={factor!r}: new_lr = lr * factor")
-        if not factor >= 0.0:
-            raise ValueError(f"Invalid factor: {factor!r} (must be >= 0; new_lr = lr * factor)")
-        self.factor = factor
+        self.factor = _check_factor(factor)
         self.optimizer = _check_optimizer(optimizer)
         # A scalar min_lr also covers groups added later; a list is fixed to the groups now.
         self.default_min_lr = None if isinstance(min_lr, (list, tuple)) else min_lr
         self.min_lrs = _check_lrs("min_lr", _per_group("min_lr", min_lr, optimizer))
         self.patience = _check_non_negative_int("patience", patience)
         self.cooldown = _check_non_negative_int("cooldown", cooldown)
-        for name, value in (("threshold", threshold), ("eps", eps)):
-            if not value >= 0:
-                raise ValueError(f"Invalid {name}: {value!r} (must be >= 0)")
-        self.eps = eps
+        threshold = _check_at_least_zero("threshold", threshold)
+        self.eps = _check_at_least_zero("eps", eps)
         self.last_epoch = 0
         self._last_lr = [group["lr"] for group in optimizer.param_groups]
         self._init_is_better(mode, threshold, threshold_mode)
         self._reset()
 
     def _init_is_better(self, mode: str, threshold: float, threshold_mode: str) -> None:
-        if mode not in ("min", "max"):
-            raise ValueError(f"mode {mode!r} is unknown! Use 'min' (e.g. a loss) or 'max' "
-                             "(e.g. an accuracy).")
-        if threshold_mode not in ("rel", "abs"):
-            raise ValueError(f"threshold mode {threshold_mode!r} is unknown! Use 'rel' or 'abs'.")
-        self.mode = mode
+        self.mode = _choice("mode", mode, ("min", "max"), "Use 'min' for a loss, 'max' for an accuracy.")
+        _choice("threshold_mode", threshold_mode, ("rel", "abs"),
+                "'rel' compares with best · (1 ± threshold), 'abs' with best ± threshold.")
         self.threshold = threshold
         self.threshold_mode = threshold_mode
         self.mode_worse = math.inf if mode == "min" else -math.inf
@@ -104,10 +122,8 @@ class ReduceLROnPlateau(LRScheduler):
         metric = metrics.data if isinstance(metrics, Value) else metrics
         # numbers, and objects that convert like a 0-d tensor, but never a bool or a string
         if isinstance(metric, bool) or not hasattr(type(metric), "__float__"):
-            raise TypeError(
-                f"ReduceLROnPlateau.step needs the metric it watches, a number such as the "
-                f"validation loss: got {type(metric).__name__}: {metric!r}."
-            )
+            raise TypeError(invalid("metrics", metric, "must be a number", "Pass the metric this scheduler "
+                                    "watches, such as the validation loss: scheduler.step(val_loss)."))
         current = float(metric)
         self.last_epoch += 1
 
@@ -131,11 +147,9 @@ class ReduceLROnPlateau(LRScheduler):
         groups = self.optimizer.param_groups
         if len(groups) != len(self.min_lrs):
             if self.default_min_lr is None:
-                raise RuntimeError(
-                    f"The optimizer has {len(groups)} param groups but ReduceLROnPlateau was "
-                    f"built for {len(self.min_lrs)} (a param group was added since). Set "
-                    "scheduler.min_lrs to one value per group."
-                )
+                raise RuntimeError(invalid(
+                    "min_lrs", self.min_lrs, f"must have one value per param group, and the optimizer has "
+                    f"{len(groups)} now (a group was added since)", "Set scheduler.min_lrs to one value per group."))
             self.min_lrs = [self.default_min_lr] * len(groups)
         for group, min_lr in zip(groups, self.min_lrs, strict=True):
             old_lr = float(group["lr"])

@@ -12,9 +12,11 @@ or, since warm-up and decay factors multiply, both at once:
 
 from __future__ import annotations
 
+import copy
 from bisect import bisect_right
 from typing import Any
 
+from microopt._validate import invalid
 from microopt.optim.lr_scheduler.base import LRScheduler, _check_increasing, _check_optimizer
 from microopt.optim.lr_scheduler.plateau import ReduceLROnPlateau
 from microopt.optim.optimizer import Optimizer
@@ -27,27 +29,26 @@ class _SchedulerOfSchedulers(LRScheduler):
 
     def _attach(self, optimizer: Optimizer, schedulers: list[LRScheduler]) -> None:
         owner = type(self).__name__
-        _check_optimizer(optimizer)
+        if optimizer is not None:
+            _check_optimizer(optimizer)
+        if isinstance(schedulers, LRScheduler) or not isinstance(schedulers, (list, tuple)):
+            raise TypeError(invalid("schedulers", schedulers, "must be a list of schedulers",
+                                    f"Write {owner}([warmup, decay], ...)."))
         if len(schedulers) < 1:
-            raise ValueError(f"{owner} expects at least one scheduler, but got no scheduler.")
+            raise ValueError(invalid("schedulers", schedulers, "must hold at least one scheduler"))
         for i, scheduler in enumerate(schedulers):
             if not isinstance(scheduler, LRScheduler):
-                raise TypeError(
-                    f"{owner}: schedulers[{i}] is not a scheduler: "
-                    f"{type(scheduler).__name__}: {scheduler!r}."
-                )
+                raise TypeError(invalid(f"schedulers[{i}]", scheduler, "must be a scheduler",
+                                        "Pass schedulers built on the optimizer, e.g. StepLR(opt, 10)."))
             if isinstance(scheduler, ReduceLROnPlateau):
-                raise ValueError(
-                    f"{owner} does not support `ReduceLROnPlateau` scheduler as it requires "
-                    "additional kwargs to be specified when calling `step`, but got one at "
-                    f"index {i} in the given schedulers sequence."
-                )
+                raise ValueError(invalid(
+                    f"schedulers[{i}]", scheduler, f"{owner} cannot hold a ReduceLROnPlateau, whose "
+                    "step() needs the metric", "Step the ReduceLROnPlateau yourself, next to this one."))
             if scheduler.optimizer is not optimizer:
-                raise ValueError(
-                    f"{owner} expects all schedulers to belong to the same optimizer, but got "
-                    f"scheduler {type(scheduler).__name__} at index {i} with another "
-                    f"optimizer. Build every scheduler on the optimizer {owner} uses."
-                )
+                raise ValueError(invalid(
+                    f"schedulers[{i}]", scheduler, f"must act on the same optimizer as {owner}",
+                    f"Build every scheduler on the optimizer {owner} uses."))
+        _check_optimizer(optimizer)
         self.optimizer = optimizer
         self._schedulers = list(schedulers)
 
@@ -58,16 +59,36 @@ class _SchedulerOfSchedulers(LRScheduler):
         return state
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Load its own counters and each scheduler's state: all of them, or (on an error) none."""
+        if not isinstance(state_dict, dict) or not isinstance(state_dict.get("_schedulers"), list):
+            raise ValueError(invalid("state_dict", state_dict, "must be a dict with a '_schedulers' list",
+                                     "Pass the output of state_dict()."))
         state = dict(state_dict)
         saved = state.pop("_schedulers")
-        super().load_state_dict(state)
         if len(saved) != len(self._schedulers):
             raise ValueError(
                 f"state_dict holds {len(saved)} schedulers, this {type(self).__name__} has "
                 f"{len(self._schedulers)}. Build it with the same schedulers before loading."
             )
-        for scheduler, scheduler_state in zip(self._schedulers, saved, strict=True):
-            scheduler.load_state_dict(scheduler_state)
+        everyone = [self, *self._schedulers]
+        before = [copy.copy(scheduler.__dict__) for scheduler in everyone]
+        try:
+            super().load_state_dict(state)
+            for scheduler, scheduler_state in zip(self._schedulers, saved, strict=True):
+                scheduler.load_state_dict(scheduler_state)
+        except Exception:
+            for scheduler, attributes in zip(everyone, before, strict=True):
+                scheduler.__dict__.clear()
+                scheduler.__dict__.update(attributes)
+            raise
+
+    def _undo_initial_steps(self) -> None:
+        """Undo the initial step of every scheduler inside, as torch's recursive_undo does."""
+        for scheduler in self._schedulers:
+            if isinstance(scheduler, _SchedulerOfSchedulers):
+                scheduler._undo_initial_steps()
+            else:
+                scheduler.last_epoch -= 1
 
 
 class SequentialLR(_SchedulerOfSchedulers):
@@ -92,25 +113,22 @@ class SequentialLR(_SchedulerOfSchedulers):
                  milestones: list[int], last_epoch: int = -1) -> None:
         self._attach(optimizer, schedulers)
         for i, scheduler in enumerate(schedulers):
-            if isinstance(scheduler, _SchedulerOfSchedulers):
-                raise ValueError(
-                    f"SequentialLR: schedulers[{i}] is a {type(scheduler).__name__}, which "
-                    "cannot restart at a milestone. List its schedulers here instead."
-                )
-        if len(milestones) != len(schedulers) - 1:
-            raise ValueError(
-                "Sequential Schedulers expects number of schedulers provided to be one more "
-                f"than the number of milestone points, but got number of schedulers "
-                f"{len(schedulers)} and the number of milestones to be equal to "
-                f"{len(milestones)}: milestones={list(milestones)!r}"
-            )
+            # A ChainedScheduler first runs as in torch; later it would have to restart at its
+            # milestone, which it cannot (torch 2.13 fails there with NotImplementedError).
+            if isinstance(scheduler, SequentialLR) or (isinstance(scheduler, ChainedScheduler) and i > 0):
+                raise ValueError(invalid(
+                    f"schedulers[{i}]", scheduler, f"a {type(scheduler).__name__} cannot restart at a "
+                    "milestone", "List its schedulers here instead (a ChainedScheduler may come first)."))
         self._milestones = _check_increasing("milestones", milestones, strictly=True, minimum=1)
+        if len(self._milestones) != len(schedulers) - 1:
+            raise ValueError(invalid(
+                "milestones", milestones, f"must have one entry fewer than the {len(schedulers)} "
+                "schedulers: the epochs where each hands over to the next"))
         self.last_epoch = last_epoch + 1
 
         for group in optimizer.param_groups:
             group["lr"] = group["initial_lr"]
-        for scheduler in self._schedulers:
-            scheduler.last_epoch -= 1  # undo the initial step of its construction
+        self._undo_initial_steps()
         first = self._schedulers[bisect_right(self._milestones, 0)]
         first._initial_step()
         self._last_lr = first.get_last_lr()
@@ -143,9 +161,7 @@ class ChainedScheduler(_SchedulerOfSchedulers):
     """
 
     def __init__(self, schedulers: list[LRScheduler], optimizer: Optimizer | None = None) -> None:
-        if len(schedulers) < 1:
-            raise ValueError("ChainedScheduler expects at least one scheduler, but got none.")
-        if optimizer is None:
+        if isinstance(schedulers, (list, tuple)) and schedulers and optimizer is None:
             optimizer = getattr(schedulers[0], "optimizer", None)
         self._attach(optimizer, schedulers)
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]

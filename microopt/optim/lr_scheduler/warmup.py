@@ -6,8 +6,17 @@ Both apply torch's recursive rules in ``get_lr()``, which reproduce their closed
 
 from __future__ import annotations
 
+from microopt._validate import real_number
 from microopt.optim.lr_scheduler.base import LRScheduler, _check_positive_int
 from microopt.optim.optimizer import Optimizer
+
+
+def _factor(name: str, value: object, minimum_allowed: bool = False) -> float:
+    """A factor in (0, 1] (in [0, 1] for an end factor): the lr is multiplied by it."""
+    if minimum_allowed:
+        return real_number(name, value, minimum=0.0, maximum=1.0, advice="The lr ends at end_factor * lr.")
+    return real_number(name, value, above=0.0, maximum=1.0,
+                       advice="The lr is multiplied by it, then divided by it again: 0 could not be undone.")
 
 
 class ConstantLR(LRScheduler):
@@ -24,14 +33,12 @@ class ConstantLR(LRScheduler):
     Reference: PyTorch's torch.optim.lr_scheduler.ConstantLR, whose numbers these are (float64).
     """
 
+    _state_rules = {"factor": lambda v: _factor("factor", v),
+                    "total_iters": lambda v: _check_positive_int("total_iters", v)}
+
     def __init__(self, optimizer: Optimizer, factor: float = 1.0 / 3, total_iters: int = 5,
                  last_epoch: int = -1) -> None:
-        if not 0 < factor <= 1:
-            raise ValueError(
-                f"Invalid factor: {factor!r} (must be in (0, 1]: the lr is multiplied by it, "
-                "then divided by it after total_iters epochs)"
-            )
-        self.factor = factor
+        self.factor = _factor("factor", factor)
         self.total_iters = _check_positive_int("total_iters", total_iters)
         super().__init__(optimizer, last_epoch)
 
@@ -69,17 +76,14 @@ class LinearLR(LRScheduler):
     Reference: PyTorch's torch.optim.lr_scheduler.LinearLR, whose numbers these are (float64).
     """
 
+    _state_rules = {"start_factor": lambda v: _factor("start_factor", v),
+                    "end_factor": lambda v: _factor("end_factor", v, minimum_allowed=True),
+                    "total_iters": lambda v: _check_positive_int("total_iters", v)}
+
     def __init__(self, optimizer: Optimizer, start_factor: float = 1.0 / 3,
                  end_factor: float = 1.0, total_iters: int = 5, last_epoch: int = -1) -> None:
-        if not 0 < start_factor <= 1:
-            raise ValueError(
-                f"Invalid start_factor: {start_factor!r} (must be in (0, 1]: the lr starts at "
-                "start_factor * lr, and a factor of 0 could never be scaled back up)"
-            )
-        if not 0 <= end_factor <= 1:
-            raise ValueError(f"Invalid end_factor: {end_factor!r} (must be in [0, 1])")
-        self.start_factor = start_factor
-        self.end_factor = end_factor
+        self.start_factor = _factor("start_factor", start_factor)
+        self.end_factor = _factor("end_factor", end_factor, minimum_allowed=True)
         self.total_iters = _check_positive_int("total_iters", total_iters)
         super().__init__(optimizer, last_epoch)
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 
+from microopt.bench import main as bench_main
+
 NAME = "bench"
 
 
@@ -20,6 +22,4 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def run(argv: list[str]) -> int:
-    from microopt.bench import main as bench_main
-
     return bench_main(argv)

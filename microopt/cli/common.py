@@ -13,9 +13,12 @@ import pathlib
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
+from microopt import data, functions
 from microopt.functions import NAMES as FUNCTION_NAMES
+from microopt.nn import MLP
 from microopt.train.presets import PRESETS, preset
 from microopt.train.progress import ProgressBar
+from microopt.viz.style import save
 
 DATASETS = ("moons", "circles", "spirals")
 PROBLEMS = (*FUNCTION_NAMES, *DATASETS)
@@ -176,9 +179,6 @@ def problem_or_error(parser: argparse.ArgumentParser, args: argparse.Namespace, 
 def make_problem(name: str, *, samples: int = 100, hidden: list[int] = (8, 8), seed: int = 0,
                  activation: str = "relu") -> Problem:
     """The ``Problem`` called ``name``: a 2-D function, or a dataset split 75/25 with its MLP."""
-    from microopt import data, functions
-    from microopt.nn import MLP
-
     if name in FUNCTION_NAMES:
         return Problem(name, function=functions.get(name))
     maker = {"moons": data.make_moons, "circles": data.make_circles, "spirals": data.make_spirals}[name]
@@ -226,8 +226,6 @@ class RunProgress:
 
 def save_figure(fig, path: pathlib.Path, written: list[pathlib.Path]) -> None:
     """Write a matplotlib figure (``microopt.viz.style.save``) and remember the file."""
-    from microopt.viz.style import save
-
     path.parent.mkdir(parents=True, exist_ok=True)
     save(fig, path)
     written.append(path)

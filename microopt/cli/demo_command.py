@@ -18,7 +18,12 @@ import pathlib
 
 from microopt.cli import common
 from microopt.cli.sweep_command import sweep
+from microopt.engine import Value
+from microopt.nn import Neuron
+from microopt.train import log_space, race
 from microopt.train.text import format_percent
+from microopt.viz import animate_trajectories, plot_contour, plot_decision_boundaries, plot_losses, plot_lr_sweep
+from microopt.viz.graph import save_graph
 
 OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
 SWEEP_LRS = (1e-4, 1.0, 2)  # from, to, rates per factor of 10
@@ -58,8 +63,6 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from microopt.train import race
-
     show = not args.no_progress
     written: list[pathlib.Path] = []
     common.use_agg_backend()
@@ -92,8 +95,6 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 def race_rosenbrock(problem: common.Problem, steps: int, show: bool):
     """A learning-rate sweep per optimizer, then a race, each at its best rate."""
-    from microopt.train import log_space, race
-
     lrs = log_space(*SWEEP_LRS[:2], per_decade=SWEEP_LRS[2])
     sweeps = {name: sweep(problem, name, lrs, steps=steps, show_progress=show) for name in OPTIMIZERS}
     best = best_lrs(sweeps)
@@ -133,15 +134,13 @@ def best_accuracy(race) -> str:
 
 
 def draw_rosenbrock(sweeps: dict, race, out: pathlib.Path, written: list) -> None:
-    from microopt.viz import animate_trajectories, plot_contour, plot_losses, plot_lr_sweep
-
     first = next(iter(sweeps.values()))
     figure = plot_lr_sweep(first.lrs, {name: result.losses for name, result in sweeps.items()},
                            title=f"Rosenbrock: loss after {race.steps} steps, by learning rate")
     common.save_figure(figure, out / "rosenbrock-lr-sweep.png", written)
     common.save_figure(plot_losses(race, title="Rosenbrock: f(x, y) per step, each at its best lr"),
                        out / "rosenbrock-losses.png", written)
-    common.save_figure(plot_contour(race.function, race, title="Rosenbrock: the paths, each at its best lr"),
+    common.save_figure(plot_contour(race, title="Rosenbrock: the paths, each at its best lr"),
                        out / "rosenbrock-trajectories.png", written)
     path = out / "rosenbrock-trajectories.gif"
     animate_trajectories(race.function, race, path, frames=30)  # writes the GIF itself
@@ -149,8 +148,6 @@ def draw_rosenbrock(sweeps: dict, race, out: pathlib.Path, written: list) -> Non
 
 
 def draw_moons(problem: common.Problem, race, models: dict, out: pathlib.Path, written: list) -> None:
-    from microopt.viz import plot_decision_boundaries, plot_losses
-
     common.save_figure(plot_losses(race, title="moons: minibatch loss per step"), out / "moons-losses.png", written)
     common.save_figure(plot_decision_boundaries(models, *problem.all_data, runs=race),
                        out / "moons-decision-boundaries.png", written)
@@ -158,10 +155,6 @@ def draw_moons(problem: common.Problem, race, models: dict, out: pathlib.Path, w
 
 def draw_neuron(problem: common.Problem, out: pathlib.Path, written: list) -> None:
     """One tanh neuron on the first training point, after backward(): the graph every course draws."""
-    from microopt import Value
-    from microopt.nn import Neuron
-    from microopt.viz.graph import save_graph
-
     neuron = Neuron(2, activation="tanh")
     for i, w in enumerate(neuron.w, start=1):
         w.label = f"w{i}"

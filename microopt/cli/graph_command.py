@@ -7,6 +7,7 @@ import pathlib
 import sys
 
 from microopt.cli.expression import FUNCTIONS, MAX_CHARACTERS, MAX_NODES, ExpressionError, build, parse_variables
+from microopt.viz.graph import save_graph
 
 DESCRIPTION = """\
 Build EXPRESSION out of microopt Values, run backward(), print every gradient and
@@ -54,8 +55,6 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from microopt.viz.graph import save_graph
-
     suffix = args.out.suffix.lower()
     if suffix not in (".png", ".svg", ".dot", ".gv"):
         parser.error(f"--out must end in .png, .svg or .dot, got {str(args.out)!r}")
@@ -80,7 +79,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         for name, leaf in leaves.items():
             print(f"  d/d{name} = {leaf.grad:.6g}")
 
-    from microopt.viz.render import RendererNotFoundError
+    from microopt.viz.render import RendererNotFoundError  # imports graphviz
 
     options = dict(parameters=[leaves[name] for name in param_names], rankdir=args.rankdir,
                    show_local_grads=args.local_grads, max_nodes=args.max_nodes)

@@ -12,6 +12,7 @@ import argparse
 import os
 import sys
 
+from microopt import __version__
 from microopt.cli import (assignment_command, bench_command, demo_command, graph_command, race_command,
                           sweep_command, train_command)
 
@@ -24,8 +25,6 @@ Run `microopt SUBCOMMAND --help` for the options of each subcommand."""
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from microopt import __version__
-
     parser = argparse.ArgumentParser(prog="microopt", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"microopt {__version__}")
     subparsers = parser.add_subparsers(title="subcommands", metavar="SUBCOMMAND", required=True)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 
 from microopt.cli import common
+from microopt.train import race
 from microopt.train.presets import PRESETS
+from microopt.viz import plot_contour, plot_decision_boundaries, plot_losses
 
 EXAMPLES = """\
 Each optimizer is a preset name with an optional learning rate after a colon; without one,
@@ -41,8 +43,6 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from microopt.train import race
-
     name = common.check_problem(parser, args.problem)
     choices = common.optimizer_choices(parser, args.optimizers or ["gd,momentum,rmsprop,adam"], args.lr)
     problem = common.problem_or_error(parser, args, name)
@@ -60,13 +60,11 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.no_plots:
         return 0
     common.use_agg_backend()
-    from microopt.viz import plot_contour, plot_decision_boundaries, plot_losses
-
     written = []
     common.save_figure(plot_losses(result, title=f"{name}: loss per step"), args.out / f"race-{name}-losses.png",
                        written)
     if problem.function is not None:
-        common.save_figure(plot_contour(result.function, result), args.out / f"race-{name}-trajectories.png",
+        common.save_figure(plot_contour(result), args.out / f"race-{name}-trajectories.png",
                            written)
     else:
         common.save_figure(plot_decision_boundaries(progress.models, *problem.all_data, runs=result),

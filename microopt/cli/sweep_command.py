@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 
 from microopt.cli import common
+from microopt.train import log_space, lr_sweep
+from microopt.viz import plot_lr_sweep
 
 EXAMPLES = """\
 examples:
@@ -34,8 +36,6 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from microopt.train import log_space
-
     name = common.check_problem(parser, args.problem)
     if args.min_lr >= args.max_lr:
         parser.error(f"--min-lr {args.min_lr:g} must be smaller than --max-lr {args.max_lr:g}")
@@ -53,8 +53,6 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.no_plots:
         return 0
     common.use_agg_backend()
-    from microopt.viz import plot_lr_sweep
-
     written = []
     figure = plot_lr_sweep(lrs, {optimizer: result.losses for optimizer, result in sweeps.items()},
                            title=f"{name}: loss after {args.steps} steps")
@@ -66,8 +64,6 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 def sweep(problem: common.Problem, optimizer: str, lrs: list[float], *, steps: int, batch_size: int | None = None,
           start=None, seed: int = 0, show_progress: bool = True):
     """``microopt.train.lr_sweep`` of the preset ``optimizer`` on ``problem``, with a bar over its runs."""
-    from microopt.train import lr_sweep
-
     with common.RunProgress(len(lrs), desc=f"{optimizer} lr sweep on {problem.name}", enabled=show_progress) as bar:
         return lr_sweep(optimizer=optimizer, lrs=lrs, steps=steps, callback=bar,
                         **common.race_arguments(problem, start=start, batch_size=batch_size, seed=seed, test=False))

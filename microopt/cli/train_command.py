@@ -7,6 +7,9 @@ import math
 
 from microopt.cli import common
 from microopt.nn.layers import ACTIVATIONS
+from microopt.train import DivergenceError, fit
+from microopt.train.text import format_percent
+from microopt.viz import plot_decision_boundary, plot_losses
 
 EXAMPLES = """\
 examples:
@@ -37,9 +40,6 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from microopt.train import DivergenceError, fit
-    from microopt.train.text import format_percent
-
     name = common.check_problem(parser, args.problem, functions=False)
     choices = common.optimizer_choices(parser, [args.optimizer], args.lr)
     if len(choices) != 1:
@@ -67,8 +67,6 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.no_plots:
         return 0
     common.use_agg_backend()
-    from microopt.viz import plot_decision_boundary, plot_losses
-
     written = []
     common.save_figure(plot_losses(history, title=f"{name}: {optimizer_name}, loss per epoch"),
                        args.out / f"train-{name}-losses.png", written)

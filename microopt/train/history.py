@@ -96,12 +96,6 @@ class History:
         return format_table(columns, [[format_percent(r[k]) if k.endswith("accuracy") else r[k] for k in columns]
                                       for r in shown])
 
-    def plot(self, **options):
-        """The loss curves (``microopt.viz.plots.plot_losses``): per epoch with validation, else per step."""
-        from microopt.viz.plots import plot_losses
-
-        return plot_losses(self, **options)
-
     def __repr__(self) -> str:
         if not self.epochs:
             return f"History({len(self.steps)} steps, no complete epoch)"

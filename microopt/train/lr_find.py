@@ -104,12 +104,6 @@ class LRFinderResult:
         title = f"lr range test, {len(self.lrs)} of {self.num_steps} steps ({end}); suggestion {self.suggestion}"
         return title + "\n" + format_table(["step", "lr", "loss", "smoothed"], rows)
 
-    def plot(self, **options):
-        """The test as a matplotlib figure: ``microopt.viz.lr_find.plot_lr_find(result)``."""
-        from microopt.viz.lr_find import plot_lr_find
-
-        return plot_lr_find(self, **options)
-
     def __str__(self) -> str:
         return self.table()
 

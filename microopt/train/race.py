@@ -34,6 +34,7 @@ from microopt.train.objective import check_dataset, evaluate_objective, resolve_
 from microopt.train.presets import OptimizerFactory, resolve_optimizers
 from microopt.train.parallel import check_n_jobs, run_all
 from microopt.train.text import format_percent, format_table
+from microopt.functions import get
 
 
 @dataclass
@@ -108,21 +109,6 @@ class RaceResult:
                  *([format_percent(run.test_accuracy)] if with_test else []),
                  f"at step {run.diverged_at}" if run.diverged else "no"] for run in self]
         return f"{self.problem}, {self.steps} steps per run\n" + format_table(header, rows)
-
-    def plot(self, **options):
-        """The loss curves, one color per optimizer (``microopt.viz.plots.plot_losses``)."""
-        from microopt.viz.plots import plot_losses
-
-        return plot_losses(self, **options)
-
-    def plot_contour(self, **options):
-        """The trajectories on the function's contour plot (``microopt.viz.plots.plot_contour``)."""
-        if self.function is None:
-            raise ValueError("plot_contour needs a race on a 2-D function; this one ran on a dataset. "
-                             "Use plot() for its loss curves.")
-        from microopt.viz.plots import plot_contour
-
-        return plot_contour(self.function, self, **options)
 
     def __str__(self) -> str:
         return self.table()
@@ -239,8 +225,6 @@ def _run_function(name: str, factory: OptimizerFactory, function, start: tuple[f
 
 def _function(problem):
     if isinstance(problem, str):
-        from microopt.functions import get
-
         return get(problem)
     if not callable(problem) or not hasattr(problem, "start"):
         raise TypeError(

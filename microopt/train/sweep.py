@@ -68,12 +68,6 @@ class SweepResult:
         title = f"loss after {self.steps} steps (started at {self.initial_loss:.4g})"
         return title + "\n" + format_table(["lr", "loss", "diverged", ""], rows)
 
-    def plot(self, **options):
-        """The sweep as a matplotlib figure: ``microopt.viz.plots.plot_lr_sweep(lrs, losses)``."""
-        from microopt.viz.plots import plot_lr_sweep
-
-        return plot_lr_sweep(self.lrs, self.losses, **options)
-
     def __str__(self) -> str:
         return self.table()
 

@@ -13,6 +13,7 @@ from typing import Any, Callable, Mapping, Sequence
 from microopt._validate import whole_number
 from microopt.train.text import format_percent
 from microopt.viz.landscape import as_number
+from microopt.viz.protocols import Race
 from microopt.viz.style import CLASS_COLORS, PathLike, finish, new_axes, save
 
 # The model runs resolution² times: 400 is 160 000 forward passes, minutes for a small MLP.
@@ -131,7 +132,7 @@ def plot_decision_boundaries(models: Mapping[str, Callable], X: Sequence[Sequenc
         raise ValueError("plot_decision_boundaries got no models; pass {name: trained model}.")
     columns = whole_number("columns", columns, minimum=1)
     resolution = check_resolution(resolution)
-    runs = getattr(runs, "runs", runs) or {}
+    runs = runs.runs if isinstance(runs, Race) else (runs or {})
     columns = min(columns, len(models))
     rows = math.ceil(len(models) / columns)
     figure, axes = plt.subplots(rows, columns, figsize=(5.2 * columns, 4.2 * rows), squeeze=False)

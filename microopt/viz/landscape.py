@@ -12,6 +12,8 @@ from numbers import Real
 from typing import Any, Mapping
 
 from microopt.engine.value import Value
+from microopt.functions import get
+from microopt.viz.protocols import Race, Run
 
 
 def as_number(value: object, where: str) -> float:
@@ -26,8 +28,6 @@ def as_number(value: object, where: str) -> float:
 def resolve_function(function: Any):
     """A test function from a ``microopt.functions`` object, its name, or any f(x, y)."""
     if isinstance(function, str):
-        from microopt.functions import get
-
         return get(function)
     if not callable(function):
         raise TypeError(
@@ -56,7 +56,7 @@ def read_trajectories(trajectories: Any) -> dict[str, tuple[list[float], list[fl
     """name -> (xs, ys, diverged), from a mapping of point lists or a RaceResult."""
     if trajectories is None:
         return {}
-    if hasattr(trajectories, "runs") and isinstance(trajectories.runs, Mapping):  # a RaceResult
+    if isinstance(trajectories, Race):  # a RaceResult
         trajectories = trajectories.runs
     if not isinstance(trajectories, Mapping):
         raise TypeError(
@@ -75,7 +75,7 @@ def read_trajectories(trajectories: Any) -> dict[str, tuple[list[float], list[fl
             xs.append(as_number(point[0], f"trajectory {name!r}, point {i}, x"))
             ys.append(as_number(point[1], f"trajectory {name!r}, point {i}, y"))
         # a race run stops recording at divergence, before any inf: it says so itself
-        diverged = bool(getattr(item, "diverged", False)) or not all(math.isfinite(v) for v in xs + ys)
+        diverged = (isinstance(item, Run) and bool(item.diverged)) or not all(math.isfinite(v) for v in xs + ys)
         n = next((i for i, (a, b) in enumerate(zip(xs, ys)) if not (math.isfinite(a) and math.isfinite(b))),
                  len(xs))
         result[str(name)] = (xs[:n], ys[:n], diverged)

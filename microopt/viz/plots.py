@@ -17,6 +17,7 @@ from typing import Any, Mapping, Sequence
 
 from microopt.viz.landscape import (as_number, default_title, draw_landscape, landscape_figsize, read_bounds,
                                     read_trajectories, resolve_function, trajectory_style)
+from microopt.viz.protocols import Race, Run, Sweep, TrainingRecords
 from microopt.viz.style import PathLike, color_for, finish, new_axes
 
 
@@ -40,7 +41,7 @@ def _use_log(values: list[float], log: bool | str) -> bool:
 # ----------------------------------------------------------------------------- loss curves
 def _curves(name: str, run: Any, per: str) -> list[tuple[str, list[float], list[float], str, bool]]:
     """(label, xs, ys, linestyle, diverged) for each curve of one run."""
-    if hasattr(run, "epochs") and hasattr(run, "steps"):  # a microopt.train.History
+    if isinstance(run, TrainingRecords):  # a microopt.train.History
         if per == "epoch":
             curves = []
             for key, label, style in (("train_loss", "train", "-"), ("val_loss", "validation", "--")):
@@ -52,7 +53,7 @@ def _curves(name: str, run: Any, per: str) -> list[tuple[str, list[float], list[
             points = [(r["step"], r["loss"]) for r in run.steps]
             curves = [(name, [p[0] for p in points], [float(p[1]) for p in points], "-")] if points else []
     else:
-        losses = run.losses if hasattr(run, "losses") else run  # a RaceRun, or a plain sequence
+        losses = run.losses if isinstance(run, Run) else run  # a RaceRun, or a plain sequence
         if isinstance(losses, (str, bytes)) or not isinstance(losses, Sequence):
             raise TypeError(
                 f"plot_losses: run {name!r} must be a list of losses, a History or a race run, "
@@ -63,7 +64,7 @@ def _curves(name: str, run: Any, per: str) -> list[tuple[str, list[float], list[
     result = []
     for label, xs, ys, style in curves:
         finite, diverged = _finite_prefix(ys)
-        diverged = diverged or bool(getattr(run, "diverged", False))  # a race run stopped before inf
+        diverged = diverged or (isinstance(run, Run) and bool(run.diverged))  # a race run stopped before inf
         result.append((label, xs[: len(finite)], finite, style, diverged))
     return result
 
@@ -86,7 +87,7 @@ def plot_losses(runs: Any, *, per: str = "auto", log: bool | str = "auto", ax: A
     A run whose loss became NaN or infinite is drawn up to its last finite value, marked
     there with an ✕, and labelled "(diverged)". Returns the Figure.
     """
-    if hasattr(runs, "runs") and isinstance(runs.runs, Mapping):  # a RaceResult
+    if isinstance(runs, Race):  # a RaceResult
         runs = runs.runs
     if not isinstance(runs, Mapping):
         runs = {"": runs}
@@ -95,7 +96,7 @@ def plot_losses(runs: Any, *, per: str = "auto", log: bool | str = "auto", ax: A
     if per not in ("auto", "step", "epoch"):
         raise ValueError(f"plot_losses: per must be 'auto', 'step' or 'epoch', got {per!r}.")
     if per == "auto":
-        has_validation = any(hasattr(run, "epochs") and any(r.get("val_loss") is not None for r in run.epochs)
+        has_validation = any(isinstance(run, TrainingRecords) and any(r.get("val_loss") is not None for r in run.epochs)
                              for run in runs.values())
         per = "epoch" if has_validation else "step"
 
@@ -129,7 +130,8 @@ def plot_contour(function: Any, trajectories: Any = None, *, ax: Any = None, bou
 
     Args:
         function: a ``microopt.functions`` object (or its name, e.g. ``"rosenbrock"``), or any
-            ``f(x, y) -> float`` with ``bounds`` given.
+            ``f(x, y) -> float`` with ``bounds`` given; or a race on a 2-D function (a
+            ``RaceResult``), then drawn with its own trajectories: ``plot_contour(race)``.
         trajectories: a mapping ``name -> [(x0, y0), (x1, y1), ...]`` (one point per step, the
             start first), or a ``RaceResult``. Each is a line in its optimizer's color with a
             dot per step, so step sizes show; a ● ends it. A trajectory that reaches NaN/inf
@@ -144,6 +146,11 @@ def plot_contour(function: Any, trajectories: Any = None, *, ax: Any = None, bou
     Minima are white ★, saddle points white ✕. The colorbar is as tall as the map and the
     legend sits under the x label, whatever the shape of ``bounds``. Returns the Figure.
     """
+    if trajectories is None and isinstance(function, Race):
+        if function.function is None:
+            raise ValueError("plot_contour needs a race on a 2-D function; this one ran on a dataset. "
+                             "Use plot_losses(race) for its loss curves.")
+        function, trajectories = function.function, function
     paths = read_trajectories(trajectories)
     function = resolve_function(function)
     own_figure = ax is None
@@ -181,7 +188,7 @@ def plot_lr_sweep(lrs: Any, losses: Any = None, *, ax: Any = None, log: bool | s
     The best (lowest) finite loss of each line is marked with a ★ and its lr given in the
     legend, which sits under the lr axis so it hides no point. Returns the Figure.
     """
-    if losses is None and hasattr(lrs, "lrs") and hasattr(lrs, "losses"):
+    if losses is None and isinstance(lrs, Sweep):
         lrs, losses = lrs.lrs, lrs.losses
     if losses is None:
         raise ValueError("plot_lr_sweep needs the losses: plot_lr_sweep(lrs, losses).")

@@ -15,7 +15,7 @@ import pathlib
 from microopt import Value
 from microopt.functions import Rosenbrock
 from microopt.train import log_space, lr_sweep, preset, race
-from microopt.viz import save_graph
+from microopt.viz import plot_contour, save_graph
 
 HERE = pathlib.Path(__file__).resolve().parent
 
@@ -36,7 +36,7 @@ def rosenbrock_race(path: pathlib.Path) -> pathlib.Path:
     best = {name: lr_sweep(rosenbrock, name, lrs=rates, steps=1000).best_lr for name in names}
     # plain preset names, so each optimizer keeps its color from microopt.viz.style
     result = race({name: preset(name, lr=best[name]) for name in names}, rosenbrock, steps=1000)
-    figure = result.plot_contour(title="Rosenbrock: 1000 steps, each at its best lr")
+    figure = plot_contour(result, title="Rosenbrock: 1000 steps, each at its best lr")
     figure.savefig(path, dpi=100, bbox_inches="tight")  # 100 dpi keeps the file under 200 KB
     return path
 

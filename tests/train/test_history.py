@@ -67,15 +67,3 @@ def test_json_round_trip_keeps_every_number_exactly():
 def test_from_dict_refuses_malformed_data(data, message):
     with pytest.raises(ValueError, match=message):
         History.from_dict(data)
-
-
-def test_plot_draws_the_step_losses():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    history = make_history()
-    line = history.plot().axes[0].get_lines()[0]
-    assert list(line.get_ydata()) == history.column("loss", per="step")
-    plt.close("all")

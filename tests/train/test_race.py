@@ -153,22 +153,6 @@ def test_optimizers_must_be_factories_or_preset_names():
         race(["adam", "gd", "adam"], "quadratic", steps=1)
 
 
-def test_plots_draw_the_curves_and_the_trajectories(moons):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    result = race(["gd", "adam"], "quadratic", steps=5)
-    lines = result.plot().axes[0].get_lines()
-    assert [list(line.get_ydata()) for line in lines] == [result["gd"].losses, result["adam"].losses]
-    assert result.plot_contour() is not None
-    dataset_race = race(["gd"], moons, model=small_model, steps=2)
-    with pytest.raises(ValueError, match="plot_contour needs a race on a 2-D function"):
-        dataset_race.plot_contour()
-    plt.close("all")
-
-
 # --------------------------------------------------------------------- the per-run callback
 def test_the_callback_gets_every_run_in_order_with_its_trained_model(moons, val_moons):
     seen = []

@@ -36,9 +36,9 @@ def test_curves_suggestions_and_stop_mark(tmp_path):
     assert (tmp_path / "lr_find.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
 
-def test_the_result_plots_itself_and_bad_input_is_refused():
+def test_show_raw_false_draws_only_the_smoothed_curve_and_bad_input_is_refused():
     result = _diverging_result()
-    assert result.plot(show_raw=False).axes[0].get_lines()[0].get_label() == "smoothed loss"
+    assert plot_lr_find(result, show_raw=False).axes[0].get_lines()[0].get_label() == "smoothed loss"
     with pytest.raises(TypeError, match="needs the result of microopt.train.lr_find"):
         plot_lr_find([1, 2, 3])
     empty = LRFinderResult([], [], [], diverged=True, reason="the loss became inf", method="steepest", num_steps=10)

@@ -2,18 +2,44 @@
 
 ``import microopt`` loads only the standard library. The engine (``Value``, ``sum``,
 ``gradcheck``), ``nn`` and ``optim`` are pure Python; the parts that draw or show progress
-(``viz``, ``plots``, ``train``...) import matplotlib, graphviz or tqdm only when used.
+(``viz``, ``train``'s progress bar...) import matplotlib, graphviz or tqdm only when used.
+
+The layers, from the bottom. A module imports only from its own package or from the layers
+below it, never sideways within a layer (``tests/test_layers.py`` checks every import):
+
+==================================  ===============================================
+``_validate``                       argument checks, in one wording
+``engine``                          ``Value``, backpropagation, ``gradcheck``
+``nn`` | ``optim``                  models and losses | optimizers and schedulers
+``data`` | ``functions``            datasets | 2-D test functions
+``train``                           ``fit``, ``race``, ``lr_sweep``, checkpoints
+``viz``                             plots and graph diagrams
+``teach``                           step-through views of backprop and optimizers
+``exercises``                       checked exercises
+``export`` | ``micrograd``          bridges to PyTorch and micrograd
+``bench``                           the benchmarks
+``cli``                             the ``microopt`` command
+==================================  ===============================================
+
+One import goes up, on purpose: ``Value.draw()`` imports ``viz`` inside the method, so that a
+student can draw a graph without importing anything. ``viz`` reads ``train``'s results through
+the protocols of ``microopt.viz.protocols``; ``train`` never imports ``viz``. An import inside a
+function is there only to defer a heavy library (matplotlib, graphviz, torch, numpy, joblib,
+dask...); the subpackages below load on first use (``microopt.optim``) so that
+``import microopt`` stays fast.
 """
 
 from __future__ import annotations
 
 import importlib
 
-from microopt.engine import GradcheckError, Value, gradcheck, numerical_grad, sum
+from microopt.engine import GradcheckError, Value, gradcheck, numerical_grad
+from microopt.engine import sum as sum  # microopt.sum: re-exported, but kept out of __all__ (see below)
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("nn", "optim", "data", "functions", "train", "viz", "teach", "exercises", "cli", "bench")
+_SUBMODULES = ("nn", "optim", "data", "functions", "train", "viz", "teach", "exercises", "export", "micrograd", "cli",
+               "bench")
 
 # `sum` is left out on purpose: `from microopt import *` must not hide the builtin sum.
 # Reach it as `microopt.sum`.

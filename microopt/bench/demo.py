@@ -27,6 +27,7 @@ from typing import Any, Callable, Sequence
 
 from microopt.bench.engines import Engine
 from microopt.data import make_moons, to_signed_labels
+from microopt.nn import MLP as MicrooptMLP
 
 LAYERS = (2, 16, 16, 1)  # 2·16+16 + 16·16+16 + 16+1 = 337 parameters
 ALPHA = 1e-4  # the demo's L2 strength
@@ -95,8 +96,6 @@ class MLP:
 
 def own_mlp(weights: Sequence[float], layers: Sequence[int] = LAYERS):
     """microopt's own ``nn.MLP`` (relu hidden layers, linear output), loaded with ``weights``."""
-    from microopt.nn import MLP as MicrooptMLP
-
     model = MicrooptMLP(layers[0], list(layers[1:]), activation="relu")
     params = model.parameters()
     if len(params) != len(weights):

@@ -12,6 +12,9 @@ import importlib.metadata
 from dataclasses import dataclass, field
 from typing import Any, Callable, ContextManager
 
+import microopt
+from microopt.engine.collector import paused_collector
+
 
 @dataclass(frozen=True)
 class Engine:
@@ -47,9 +50,6 @@ def _value_engine(name: str, version: str, value_class: type, zero: float,
 
 
 def microopt_engine() -> Engine:
-    import microopt
-    from microopt.engine.collector import paused_collector
-
     return _value_engine("microopt", microopt.__version__, microopt.Value, 0.0, paused_collector)
 
 

@@ -18,8 +18,11 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from microopt import Value
 from microopt.bench.demo import moons
 from microopt.bench.timing import interleaved, summary
+from microopt.nn import MLP
+from microopt.optim import SGD, Adam
 
 # hidden widths w of MLP(2, [w, w, 1]): 3w + w(w+1) + w + 1 parameters
 WIDTHS = {105: 8, 1051: 30, 10095: 98}
@@ -28,16 +31,11 @@ LABELS = {"SGD": "SGD(momentum=0.9)", "Adam": "Adam"}
 
 
 def _optimizer(name: str, params: list):
-    from microopt.optim import SGD, Adam
-
     return SGD(params, lr=0.01, momentum=0.9) if name == "SGD" else Adam(params, lr=1e-3)
 
 
 def step_costs(sizes: Sequence[int], repeat: int) -> dict:
     """Rows (one per optimizer and size), and each optimizer's cost of a one-parameter step."""
-    from microopt import Value
-    from microopt.nn import MLP
-
     x, y = moons(2, seed=0)  # one of these two examples makes the graph
     rows = []
     for n in sizes:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from microopt.bench import main as bench_main
+from microopt import bench
 
 NAME = "bench"
 
@@ -22,4 +22,4 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def run(argv: list[str]) -> int:
-    return bench_main(argv)
+    return bench.main(argv)

@@ -1,17 +1,16 @@
 """The ops ``check_backward`` can check: the engine's registry (``microopt.engine.ops.OPS``).
 
 Each op is read as an ``OpSpec``: how many inputs, how to apply it to Values, its kinks and
-its sample constants (``mul_const``'s c, ``leaky_relu``'s slope). Until the registry exists in
-this checkout, the same table is built from the methods of ``Value``. Symbols are accepted for
-the arithmetic ops ("+" is "add", "*" is "mul", ...).
+its sample constants (``mul_const``'s c, ``leaky_relu``'s slope). Symbols are accepted for the
+arithmetic ops ("+" is "add", "*" is "mul", ...).
 """
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass
 from typing import Callable
 
+from microopt.engine.ops import OPS
 from microopt.engine.value import Value
 
 SYMBOLS = {"+": "add", "-": "sub", "*": "mul", "/": "div", "**": "pow"}
@@ -27,25 +26,8 @@ class OpSpec:
     domain: tuple[tuple[float, float], ...] = ()
 
 
-def _from_methods() -> dict[str, OpSpec]:
-    binary = {"add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv,
-              "pow": operator.pow}
-    ops = {name: OpSpec(name, 2, f) for name, f in binary.items()}
-    ops["neg"] = OpSpec("neg", 1, operator.neg)
-    ops["abs"] = OpSpec("abs", 1, abs, kinks=(0.0,))
-    for name in ("exp", "log", "sqrt", "tanh", "sigmoid", "softplus", "sin", "cos"):
-        ops[name] = OpSpec(name, 1, getattr(Value, name))
-    ops["relu"] = OpSpec("relu", 1, Value.relu, kinks=(0.0,))
-    ops["leaky_relu"] = OpSpec("leaky_relu", 1, Value.leaky_relu, kinks=(0.0,), constants=(0.01, 0.2))
-    return ops
-
-
 def registry() -> dict[str, OpSpec]:
-    """Every checkable op by name, from the engine's registry when it is there."""
-    try:
-        from microopt.engine.ops import OPS
-    except ImportError:
-        return _from_methods()
+    """Every checkable op by name, from the engine's registry."""
     return {name: OpSpec(name, op.arity, op.apply, tuple(op.kinks), tuple(op.constants), tuple(op.domain))
             for name, op in OPS.items()}
 

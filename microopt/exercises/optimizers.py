@@ -31,12 +31,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from microopt import optim
 from microopt._validate import whole_number
 from microopt.engine.value import Value
 from microopt.exercises._compare import close
 from microopt.exercises._guard import DEFAULT_TIME_LIMIT, Delegated, TimeLimitExceeded, guard, is_library
 from microopt.exercises.mistakes import NEGATIVE_V_HINT, catalogue, wrong_defaults
 from microopt.exercises.problems import PROBLEMS, Problem
+from microopt.optim import Optimizer
 from microopt.teach.tracing import OptimizerTrace, TraceRow, trace
 
 # What to check when a quantity differs and no known mistake reproduces the numbers.
@@ -110,8 +112,6 @@ class _Run:
 
 def _defines_update(cls: type) -> bool:
     """Written microopt's way: an ``update`` of its own, and the base class's ``step``."""
-    from microopt.optim import Optimizer
-
     update = next((k.__dict__["update"] for k in cls.__mro__ if "update" in k.__dict__), None)
     step = next((k.__dict__["step"] for k in cls.__mro__ if "step" in k.__dict__), None)
     return update is not None and update is not Optimizer.update and step is Optimizer.step
@@ -177,16 +177,12 @@ def _same_run(a: _Run, b: _Run, rtol: float, atol: float) -> bool:
 
 # ----------------------------------------------------------------- what may be checked
 def _algorithms() -> dict[str, type]:
-    from microopt import optim
-
     return {name: getattr(optim, name) for name in optim.__all__
             if isinstance(getattr(optim, name), type) and issubclass(getattr(optim, name), optim.Optimizer)
             and name != "Optimizer"}
 
 
 def _reference_class(reference: str | type) -> type:
-    from microopt import optim
-
     if isinstance(reference, type) and issubclass(reference, optim.Optimizer):
         return reference
     algorithms = _algorithms()
@@ -200,8 +196,6 @@ def _reference_class(reference: str | type) -> type:
 
 def library_algorithm(cls: type) -> type | None:
     """The first microopt optimizer among ``cls``'s bases (the base class ``Optimizer`` aside)."""
-    from microopt.optim import Optimizer
-
     return next((k for k in cls.__mro__ if k is not Optimizer and issubclass(k, Optimizer)
                  and k.__module__.startswith("microopt.optim")), None)
 
@@ -213,8 +207,6 @@ def forbidden_optimizer_code() -> dict:
 
 
 def _check_student_class(student: object, reference: type) -> None:
-    from microopt.optim import Optimizer
-
     if isinstance(student, Optimizer) or (not isinstance(student, type) and hasattr(student, "step")):
         raise AssertionError(
             f"the checker needs your optimizer class, got an instance of {type(student).__name__}. "

@@ -23,6 +23,8 @@ from microopt._validate import whole_number
 from microopt.engine.value import Value
 from microopt.exercises._compare import all_close, close
 from microopt.exercises._guard import DEFAULT_TIME_LIMIT, Delegated, TimeLimitExceeded, guard
+from microopt.optim import SGD, lr_scheduler
+from microopt.optim.lr_scheduler import LRScheduler
 
 # The closed forms of microopt.optim.lr_scheduler, for hints (e is the epoch).
 FORMULAS = {
@@ -36,8 +38,6 @@ FORMULAS = {
 
 
 def _reference_lrs(reference: str, lr: float, steps: int, settings: dict[str, Any]) -> list[float]:
-    from microopt.optim import SGD, lr_scheduler
-
     if reference not in lr_scheduler.__all__ or reference in ("LRScheduler", "ReduceLROnPlateau"):
         choices = [n for n in lr_scheduler.__all__ if n not in ("LRScheduler", "ReduceLROnPlateau")]
         raise ValueError(
@@ -60,16 +60,12 @@ def _stepped(optimizer, scheduler, steps: int) -> list[float]:
 
 def _library_schedules() -> dict:
     """The code of every microopt scheduler's methods, which a student's schedule may not call."""
-    from microopt.optim import lr_scheduler
-
     classes = [getattr(lr_scheduler, n) for n in lr_scheduler.__all__ if n != "LRScheduler"]
     return {f.__code__: f"{cls.__name__}.{name}" for cls in classes if isinstance(cls, type)
             for name, f in vars(cls).items() if callable(f) and hasattr(f, "__code__")}
 
 
 def _refuse_library(student) -> None:
-    from microopt.optim.lr_scheduler import LRScheduler
-
     if isinstance(student, type) and issubclass(student, LRScheduler):
         base = next((k for k in student.__mro__ if k is not LRScheduler and issubclass(k, LRScheduler)
                      and k.__module__.startswith("microopt.optim")), None)
@@ -81,9 +77,6 @@ def _refuse_library(student) -> None:
 
 
 def _student_lrs(student, lr: float, steps: int, settings: dict[str, Any], time_limit) -> list[float]:
-    from microopt.optim import SGD
-    from microopt.optim.lr_scheduler import LRScheduler
-
     name = getattr(student, "__name__", repr(student))
     try:
         with guard(time_limit, _library_schedules()):

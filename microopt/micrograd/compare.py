@@ -17,6 +17,8 @@ import time
 from types import ModuleType
 from typing import Any, Sequence
 
+from microopt.data import make_moons as own_moons
+
 ALPHA = 1e-4  # the demo's L2 strength
 
 
@@ -29,8 +31,6 @@ def demo_data(n_samples: int = 100, seed: int = 1337) -> tuple[Any, Any]:
         import numpy as np
         from sklearn.datasets import make_moons
     except ImportError:
-        from microopt.data import make_moons as own_moons
-
         X, y = own_moons(n_samples, noise=0.1, seed=seed)
         return X, [2 * label - 1 for label in y]
     np.random.seed(seed)

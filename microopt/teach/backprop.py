@@ -42,6 +42,8 @@ from typing import Iterator
 from microopt._validate import whole_number
 from microopt.engine.value import SUM, Value
 from microopt.teach._table import error_html, fmt, html_table, text_table
+from microopt.teach.player import Player, show_frames
+from microopt.viz.graph import HIGHLIGHT_COLOR, draw_graph
 
 _INFIX = ("+", "-", "*", "/", "**")
 MAX_NODES = 100_000  # about 50 MB of recorded steps
@@ -145,8 +147,6 @@ class BackwardSteps:
         to are green; nodes are named as in the text (``n3`` when unlabeled). Uses
         ``microopt.viz.graph.draw_graph``; extra keyword options go to it.
         """
-        from microopt.viz.graph import HIGHLIGHT_COLOR, draw_graph
-
         grads = self.grads(k)
         k = len(self._steps) if k is None else k
         highlight = {}
@@ -208,16 +208,12 @@ class BackwardSteps:
         current node highlighted and the running gradients. Without ipywidgets, use
         ``show()``, which falls back to static HTML.
         """
-        from microopt.teach.player import Player
-
         return Player(len(self) + 1, lambda k: self._frame_html(k, diagrams),
                       description="step").widget
 
     def show(self, *, diagrams: bool = True) -> None:
         """Display the step-through in Jupyter: the slider when ipywidgets is installed,
         otherwise every step's text and the final diagram."""
-        from microopt.teach.player import show_frames
-
         show_frames(len(self) + 1, lambda k: self._frame_html(k, diagrams),
                     lambda: self._static_html(diagrams), description="step")
 

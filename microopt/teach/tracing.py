@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from microopt.engine.value import Value
+from microopt.optim.optimizer import Optimizer
 from microopt.teach._table import error_html, html_table, text_table
 
 _META = ("step", "param", "loss", "data_before", "data_after")  # row fields, not locals
@@ -192,8 +193,6 @@ class _UpdateHook:
 
 def _update_codes(cls: type) -> set:
     """The code objects of every ``update`` defined along the class hierarchy."""
-    from microopt.optim.optimizer import Optimizer
-
     codes = {klass.__dict__["update"].__code__ for klass in cls.__mro__
              if klass is not Optimizer and callable(klass.__dict__.get("update"))
              and hasattr(klass.__dict__["update"], "__code__")}
@@ -241,8 +240,6 @@ def trace(optimizer, names=None) -> OptimizerTrace:
     ...     opt.step()
     >>> print(t)                       # doctest: +SKIP
     """
-    from microopt.optim.optimizer import Optimizer
-
     if not isinstance(optimizer, Optimizer):
         raise TypeError(
             f"trace needs a microopt.optim.Optimizer, got {type(optimizer).__name__}: "

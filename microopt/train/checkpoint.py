@@ -41,6 +41,7 @@ from typing import Any
 
 from microopt._validate import whole_number
 from microopt.train.history import History
+from microopt import __version__
 
 FORMAT = "microopt-checkpoint"
 VERSION = 1
@@ -60,8 +61,6 @@ def save_checkpoint(path: str | os.PathLike, *, model=None, optimizer=None, sche
     Raises ``CheckpointError`` naming ``path`` when it cannot be written (a read-only file, a
     missing folder, no permission, a full disk); the previous file is then left as it was.
     """
-    from microopt import __version__
-
     path = _as_path(path)
     _check_json_data(extra)
     document = {

@@ -26,15 +26,15 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from microopt._validate import invalid, real_number, whole_number
 from microopt.engine.value import Value
+from microopt.functions import get
 from microopt.train.divergence import (DEFAULT_DIVERGENCE_FACTOR, DivergenceError,
                                        check_divergence_factor, divergence_reason)
 from microopt.train.fit import fit
 from microopt.train.history import History
 from microopt.train.objective import check_dataset, evaluate_objective, resolve_loss
-from microopt.train.presets import OptimizerFactory, resolve_optimizers
 from microopt.train.parallel import check_n_jobs, run_all
+from microopt.train.presets import OptimizerFactory, resolve_optimizers
 from microopt.train.text import format_percent, format_table
-from microopt.functions import get
 
 
 @dataclass

@@ -1,35 +1,16 @@
 """Pictures of optimization: computation-graph diagrams (graphviz) and plots (matplotlib).
 
-Nothing heavy is imported here: each name loads its module, and that module its drawing
-library, on first use.
+Importing ``microopt.viz`` loads no drawing library: each function imports matplotlib or
+graphviz when it draws. The plots read ``microopt.train``'s results through the protocols of
+``microopt.viz.protocols``.
 """
 
-from __future__ import annotations
+from microopt.viz.animation import animate_trajectories
+from microopt.viz.boundaries import plot_decision_boundaries, plot_decision_boundary
+from microopt.viz.graph import draw_graph, save_graph
+from microopt.viz.lr_find import plot_lr_find
+from microopt.viz.plots import plot_contour, plot_losses, plot_lr_sweep
+from microopt.viz.style import color_for
 
-import importlib
-
-# name -> the submodule that defines it
-_EXPORTS = {
-    "draw_graph": "microopt.viz.graph",
-    "save_graph": "microopt.viz.graph",
-    "plot_losses": "microopt.viz.plots",
-    "plot_contour": "microopt.viz.plots",
-    "plot_decision_boundary": "microopt.viz.boundaries",
-    "plot_decision_boundaries": "microopt.viz.boundaries",
-    "plot_lr_sweep": "microopt.viz.plots",
-    "plot_lr_find": "microopt.viz.lr_find",
-    "animate_trajectories": "microopt.viz.animation",
-    "color_for": "microopt.viz.style",
-}
-
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'microopt.viz' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+__all__ = ["animate_trajectories", "color_for", "draw_graph", "plot_contour", "plot_decision_boundaries",
+           "plot_decision_boundary", "plot_losses", "plot_lr_find", "plot_lr_sweep", "save_graph"]

@@ -17,6 +17,11 @@ import pathlib
 import sys
 
 from microopt.cli import common
+from microopt.exercises.assignment import grade
+from microopt.exercises.assignment.autograder import autograder
+from microopt.exercises.assignment.benchmark import benchmark
+from microopt.exercises.assignment.notebook import AssignmentError
+from microopt.exercises.assignment.release import SolutionLeak, release
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -74,9 +79,6 @@ def _fail(error: Exception) -> int:
 
 
 def run_release(args, parser) -> int:
-    from microopt.exercises.assignment.notebook import AssignmentError
-    from microopt.exercises.assignment.release import SolutionLeak, release
-
     try:
         path = release(args.solution, args.out)
     except (AssignmentError, SolutionLeak, FileNotFoundError) as error:
@@ -92,9 +94,6 @@ def _print_result(result) -> None:
 
 
 def run_grade(args, parser) -> int:
-    from microopt.exercises.assignment import grade
-    from microopt.exercises.assignment.notebook import AssignmentError
-
     roster = None
     if args.roster is not None:
         roster = [line.strip() for line in args.roster.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -110,10 +109,6 @@ def run_grade(args, parser) -> int:
 
 
 def run_autograder(args, parser) -> int:
-    from microopt.exercises.assignment.autograder import autograder
-    from microopt.exercises.assignment.notebook import AssignmentError
-    from microopt.exercises.assignment.release import SolutionLeak
-
     try:
         written = autograder(args.solution, args.out, time_limit=args.time_limit)
     except (AssignmentError, SolutionLeak, FileNotFoundError) as error:
@@ -123,8 +118,6 @@ def run_autograder(args, parser) -> int:
 
 
 def run_benchmark(args, parser) -> int:
-    from microopt.exercises.assignment.benchmark import benchmark
-
     print(benchmark(args.solution, students=args.students, jobs=args.jobs, time_limit=args.time_limit,
                     check_time_limit=args.check_time_limit, out=args.out))
     return 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 from microopt.engine.value import Value
 from microopt.exercises._compare import close
 from microopt.exercises._guard import DEFAULT_TIME_LIMIT, Delegated, TimeLimitExceeded, guard
+from microopt.optim.clip import clip_grad_norm_
 
 CASES = (  # (gradients, max_norm): clipped, not clipped, exactly at the limit, all zero, one huge
     ((3.0, 4.0), 1.0), ((0.3, -0.4), 1.0), ((3.0, 4.0), 5.0), ((0.0, 0.0, 0.0), 1.0), ((1e200, 1e200), 2.0),
@@ -19,8 +20,6 @@ CASES = (  # (gradients, max_norm): clipped, not clipped, exactly at the limit, 
 
 def check_clip_grad_norm(student, *, time_limit: float | None = DEFAULT_TIME_LIMIT, verbose: bool = True) -> None:
     """Compare ``student(params, max_norm)`` with ``clip_grad_norm_`` on ``CASES``; raise at the first difference."""
-    from microopt.optim.clip import clip_grad_norm_
-
     name = getattr(student, "__name__", "your function")
     for grads, max_norm in CASES:
         mine, theirs = [Value(0.0) for _ in grads], [Value(0.0) for _ in grads]

@@ -23,6 +23,8 @@ import time
 from microopt.exercises.assignment.grade import grade
 from microopt.exercises.assignment.notebook import read_assignment
 from microopt.exercises.assignment.release import student_notebook
+from microopt.exercises.mistakes import catalogue, student_source
+from microopt.optim import Adam
 
 ANSWER_CELL = "class MyAdam"  # the answer cell of the Adam assignment defines MyAdam
 PREDICTION = "first_step ="  # ... and one answer cell predicts the size of the first step
@@ -43,9 +45,6 @@ class MyAdam(Optimizer):
 
 def kinds() -> list[tuple[str, str | None]]:
     """(kind, the MyAdam source) for every kind of student; None: a special notebook."""
-    from microopt.exercises.mistakes import catalogue, student_source
-    from microopt.optim import Adam
-
     found = [("correct, update style", student_source(Adam, class_name="MyAdam")),
              ("correct, step style", student_source(Adam, style="step", class_name="MyAdam"))]
     for i, mistake in enumerate(catalogue(Adam)):

@@ -25,6 +25,7 @@ import time
 from dataclasses import dataclass, field
 
 from microopt.exercises.assignment.notebook import Assignment, cell_key, read_assignment
+from microopt.exercises.assignment.report import write_reports
 
 DEFAULT_TIME_LIMIT = 120.0  # seconds per notebook
 
@@ -243,7 +244,5 @@ def _grade(solution, submissions_folder, out, roster, jobs, time_limit, progress
     if jobs > 1:
         pool.shutdown()
     if out is not None:
-        from microopt.exercises.assignment.report import write_reports
-
         write_reports(assignment, results, out)
     return results

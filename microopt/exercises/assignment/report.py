@@ -6,9 +6,12 @@ import csv
 import html
 import pathlib
 import statistics
+from typing import TYPE_CHECKING
 
-from microopt.exercises.assignment.grade import Result
 from microopt.exercises.assignment.notebook import Assignment
+
+if TYPE_CHECKING:  # only for the annotations: grade imports this module to write its reports
+    from microopt.exercises.assignment.grade import Result
 
 
 def _number(x: float) -> str:

@@ -9,7 +9,7 @@ import pytest
 import microopt
 from microopt.nn import MLP, Layer, Neuron
 from microopt.optim import SGD, Adam, Lion
-from microopt.optim.lr_scheduler import SequentialLR, StepLR
+from microopt.optim.lr_scheduler import OneCycleLR, SequentialLR, StepLR
 
 torch = pytest.importorskip("torch", reason="PyTorch is not installed: pip install torch==2.13.0")
 from microopt.export import from_torch, to_torch  # noqa: E402
@@ -160,3 +160,36 @@ def test_without_torch_the_error_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "torch", None)  # `import torch` now raises ImportError
     with pytest.raises(ImportError, match=r"pip install torch==2\.13\.0"):
         to_torch(MLP(2, [1]))
+
+
+@pytest.mark.parametrize("direction", ["to_torch", "from_torch"])
+def test_one_cycle_arguments_that_are_not_attributes_survive(direction):
+    """pct_start, div_factor, three_phase live in the phases and the groups: the lrs and momenta still match."""
+    kwargs = dict(max_lr=0.4, total_steps=30, pct_start=0.2, anneal_strategy="linear", div_factor=10.0,
+                  final_div_factor=100.0, three_phase=True, base_momentum=0.8, max_momentum=0.9)
+    if direction == "to_torch":
+        model = MLP(2, [2, 1])
+        optimizer = SGD(model.parameters(), lr=0.1, momentum=0.9)
+        source = OneCycleLR(optimizer, **kwargs)
+        for _ in range(7):
+            optimizer.step()
+            source.step()
+        _, _, target = to_torch(model, optimizer, source)
+    else:
+        net = torch.nn.Linear(2, 1).double()
+        torch_optimizer = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9)
+        source = torch.optim.lr_scheduler.OneCycleLR(torch_optimizer, **kwargs)
+        for _ in range(7):
+            torch_optimizer.step()
+            source.step()
+        _, _, target = from_torch(net, torch_optimizer, source)
+    schedules = []
+    for scheduler in (source, target):
+        group = scheduler.optimizer.param_groups[0]
+        sequence = []
+        for _ in range(30 - 7):
+            sequence += [group["lr"], group["momentum"]]
+            scheduler.optimizer.step()
+            scheduler.step()
+        schedules.append(sequence)
+    assert schedules[0] == pytest.approx(schedules[1], rel=1e-15)

@@ -66,6 +66,14 @@ def test_readme_lists_every_lesson():
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_links_to_notebooks_resolve(path):
+    # a lesson that sends the student to exercises/xyz.ipynb (or another lesson) must name a file that exists
+    text = "\n".join(cell.source for cell in _read(path).cells if cell.cell_type == "markdown")
+    for target in set(re.findall(r"\]\(([^)]+\.ipynb)\)", text)):
+        assert (path.parent / target).is_file(), f"{path.name} links to {target}, which does not exist"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_named_checkers_exist(path):
     # an exercise that sends the student to microopt.exercises.check_xyz must name a real checker
     exercises = importlib.import_module("microopt.exercises")

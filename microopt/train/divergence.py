@@ -35,6 +35,14 @@ class DivergenceError(RuntimeError):
             advice = f"Try a smaller learning rate, e.g. {lr / 10:g} (10x smaller)."
         super().__init__(f"Training diverged at {where}: {reason}. {advice}")
 
+    def __reduce__(self):
+        # Rebuilt from its fields, so it survives pickling (a joblib worker sending it back).
+        return _rebuild_divergence, (self.reason, self.step, self.lr, self.loss, self.epoch, self.history)
+
+
+def _rebuild_divergence(reason, step, lr, loss, epoch, history) -> DivergenceError:
+    return DivergenceError(reason, step=step, lr=lr, loss=loss, epoch=epoch, history=history)
+
 
 def divergence_reason(loss: float, first_loss: float, factor: float | None) -> str | None:
     """Why ``loss`` counts as divergence, or None if it does not.

@@ -55,6 +55,9 @@ class TrainingInterrupted(KeyboardInterrupt):
             "resume with fit(..., history=error.history)."
         )
 
+    def __reduce__(self):  # rebuilt from the history, so it survives pickling
+        return type(self), (self.history,)
+
 
 def fit(model, optimizer, train_data: tuple[Sequence, Sequence], *, epochs: int | None = None,
         steps: int | None = None, batch_size: int | None = None, loss: str | Callable = "auto",

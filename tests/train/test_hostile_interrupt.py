@@ -9,6 +9,7 @@ or SIGKILL at random moments.
 """
 
 import json
+import math
 import os
 import pathlib
 import signal
@@ -310,3 +311,22 @@ def test_a_process_killed_mid_save_leaves_a_whole_checkpoint(tmp_path):
         process.communicate(timeout=60)
         extra = read_checkpoint(path)["extra"]
         assert extra["version"] in (0, 1) and extra["payload"] == [extra["version"]] * 50_000
+
+
+def test_the_interruption_and_divergence_errors_survive_pickling():
+    """A joblib worker sends exceptions back pickled: both must come back whole."""
+    import pickle
+
+    from microopt.train import DivergenceError
+
+    InterruptingAdam.calls, InterruptingAdam.at, Interrupt.at = 0, 30, None
+    with pytest.raises(TrainingInterrupted) as caught:
+        run_fit("step")
+    back = pickle.loads(pickle.dumps(caught.value))
+    assert str(back) == str(caught.value) and back.history.to_dict() == caught.value.history.to_dict()
+    diverged = DivergenceError("the loss became nan", step=3, lr=0.1, loss=math.nan, epoch=1,
+                               history=caught.value.history)
+    again = pickle.loads(pickle.dumps(diverged))
+    assert str(again) == str(diverged) == ("Training diverged at step 3 (epoch 1) with lr = 0.1: the loss became "
+                                           "nan. Try a smaller learning rate, e.g. 0.01 (10x smaller).")
+    assert (again.step, again.epoch, again.lr, again.history.num_steps) == (3, 1, 0.1, 3)

@@ -42,9 +42,9 @@ The equations use PyTorch's conventions: the gradient is negated first when
 t starts at 1. Unlike PyTorch, whose ``.grad`` may be ``None``, a microopt gradient is always
 a float (0.0 at first), so every parameter is stepped.
 
-Also here: gradient clipping (``clip_grad_norm_``, ``clip_grad_value_``) and penalties to add
-to a loss (``l1_penalty``, ``l2_penalty``). Learning-rate schedules are in
-``microopt.optim.lr_scheduler``.
+Also here: gradient clipping (``clip_grad_norm_``, ``clip_grad_value_``, and ``grad_norm``, the
+overflow-safe norm they use) and penalties to add to a loss (``l1_penalty``, ``l2_penalty``).
+Learning-rate schedules are in ``microopt.optim.lr_scheduler``.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ from microopt.optim.adagrad import Adagrad
 from microopt.optim.adam import Adam
 from microopt.optim.adamax import Adamax
 from microopt.optim.adamw import AdamW
-from microopt.optim.clip import clip_grad_norm_, clip_grad_value_
+from microopt.optim.clip import clip_grad_norm_, clip_grad_value_, grad_norm
 from microopt.optim.lion import Lion
 from microopt.optim.nadam import NAdam
 from microopt.optim.optimizer import Optimizer
@@ -71,7 +71,7 @@ __all__ = [
     "Optimizer",
     "SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "Lion",
     "Rprop",
-    "clip_grad_norm_", "clip_grad_value_", "l1_penalty", "l2_penalty",
+    "clip_grad_norm_", "clip_grad_value_", "grad_norm", "l1_penalty", "l2_penalty",
 ]
 
 

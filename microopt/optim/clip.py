@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from typing import Iterable
 
+from microopt._validate import flag, real_number
 from microopt.engine.value import Value
 
 
@@ -48,25 +49,12 @@ def clip_grad_norm_(parameters: Value | Iterable[Value], max_norm: float, norm_t
     (0.6, 0.8)
     """
     params = _as_list(parameters, "clip_grad_norm_")
-    max_norm, norm_type = float(max_norm), float(norm_type)
-    if not max_norm >= 0.0:
-        raise ValueError(f"Invalid max_norm: {max_norm} (must be >= 0)")
-    if not norm_type > 0.0:
-        raise ValueError(
-            f"Invalid norm_type: {norm_type} (must be > 0, or math.inf for the largest |g|); "
-            "2.0 is the usual Euclidean norm."
-        )
+    max_norm = real_number("max_norm", max_norm, minimum=0.0, finite=False,
+                           advice="The gradients are scaled to this norm at most.")
+    error_if_nonfinite = flag("error_if_nonfinite", error_if_nonfinite)
+    total_norm = grad_norm(params, norm_type)
     if not params:
         return 0.0
-    grads = [abs(p.grad) for p in params]
-    largest = max(grads)
-    if norm_type == math.inf or largest == 0.0 or not math.isfinite(largest):
-        # A nan gradient makes the norm nan: max() might skip it, so look for one.
-        total_norm = math.nan if any(math.isnan(g) for g in grads) else largest
-    else:
-        # Factor out the largest |g| so that |g|^p cannot overflow for large p or gradients.
-        scaled_sum = math.fsum((g / largest) ** norm_type for g in grads)
-        total_norm = largest * scaled_sum ** (1 / norm_type)
     if error_if_nonfinite and not math.isfinite(total_norm):
         raise RuntimeError(
             f"The total norm of order {norm_type} for gradients from `parameters` is "
@@ -80,6 +68,32 @@ def clip_grad_norm_(parameters: Value | Iterable[Value], max_norm: float, norm_t
     return total_norm
 
 
+def grad_norm(parameters: Value | Iterable[Value], norm_type: float = 2.0) -> float:
+    """The ``norm_type``-norm of all the gradients together, (Σ |gᵢ|^p)^(1/p), without overflow.
+
+    This is the norm ``clip_grad_norm_`` clips by (and ``fit`` logs). The largest |g| is
+    factored out first, so gradients around 1e200 give their true, finite norm.
+
+    >>> a, b = Value(0.0), Value(0.0)
+    >>> a.grad, b.grad = 3e200, 4e200
+    >>> grad_norm([a, b])
+    5e+200
+    """
+    params = _as_list(parameters, "grad_norm")
+    norm_type = real_number("norm_type", norm_type, above=0.0, finite=False,
+                            advice="2.0 is the usual Euclidean norm, math.inf the largest |g|.")
+    if not params:
+        return 0.0
+    grads = [abs(p.grad) for p in params]
+    largest = max(grads)
+    if norm_type == math.inf or largest == 0.0 or not math.isfinite(largest):
+        # A nan gradient makes the norm nan: max() might skip it, so look for one.
+        return math.nan if any(math.isnan(g) for g in grads) else largest
+    # Factor out the largest |g| so that |g|^p cannot overflow for large p or gradients.
+    scaled_sum = math.fsum((g / largest) ** norm_type for g in grads)
+    return largest * scaled_sum ** (1 / norm_type)
+
+
 def clip_grad_value_(parameters: Value | Iterable[Value], clip_value: float) -> None:
     """Clamp every gradient to [-clip_value, clip_value].
 
@@ -90,8 +104,7 @@ def clip_grad_value_(parameters: Value | Iterable[Value], clip_value: float) -> 
     -2.0
     """
     params = _as_list(parameters, "clip_grad_value_")
-    clip_value = float(clip_value)
-    if not clip_value >= 0.0:
-        raise ValueError(f"Invalid clip_value: {clip_value} (must be >= 0)")
+    clip_value = real_number("clip_value", clip_value, minimum=0.0, finite=False,
+                             advice="Each gradient is clamped to ±clip_value.")
     for p in params:
         p.grad = min(max(p.grad, -clip_value), clip_value)

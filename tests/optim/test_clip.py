@@ -115,11 +115,33 @@ def test_accepts_a_single_value_and_an_empty_list():
 
 
 def test_refusals():
-    with pytest.raises(ValueError, match=r"Invalid max_norm: -1.0 \(must be >= 0\)"):
+    with pytest.raises(ValueError, match=r"Invalid max_norm: -1.0 \(must be a number >= 0\). The gradients are "):
         clip_grad_norm_(with_grads([1.0]), -1.0)
-    with pytest.raises(ValueError, match=r"Invalid norm_type: 0.0 \(must be > 0"):
+    with pytest.raises(ValueError, match=r"Invalid max_norm: '1' \(must be a number >= 0\)"):
+        clip_grad_norm_(with_grads([1.0]), "1")
+    with pytest.raises(ValueError, match=r"Invalid norm_type: 0 \(must be a number > 0\). 2.0 is the usual"):
         clip_grad_norm_(with_grads([1.0]), 1.0, norm_type=0)
-    with pytest.raises(ValueError, match=r"Invalid clip_value: -0.5 \(must be >= 0\)"):
+    with pytest.raises(ValueError, match=r"Invalid error_if_nonfinite: 1 \(must be True or False\)"):
+        clip_grad_norm_(with_grads([1.0]), 1.0, error_if_nonfinite=1)
+    with pytest.raises(ValueError, match=r"Invalid clip_value: -0.5 \(must be a number >= 0\)"):
         clip_grad_value_(with_grads([1.0]), -0.5)
     with pytest.raises(TypeError, match="clip_grad_norm_ needs Values, got float: 1.0"):
         clip_grad_norm_([1.0], 1.0)
+
+
+def test_an_infinite_max_norm_clips_nothing_as_in_torch():
+    params = with_grads([3.0, 4.0])
+    assert clip_grad_norm_(params, math.inf) == 5.0
+    assert [p.grad for p in params] == [3.0, 4.0]
+
+
+def test_grad_norm_is_the_norm_clip_grad_norm_uses_and_never_overflows():
+    from microopt.optim import grad_norm
+
+    assert grad_norm(with_grads([3e200, 4e200])) == pytest.approx(5e200, rel=1e-15)
+    assert grad_norm(with_grads([3.0, -4.0, 12.0]), norm_type=1) == 19.0
+    assert grad_norm(with_grads([3.0, -4.0, 12.0]), norm_type=math.inf) == 12.0
+    assert math.isnan(grad_norm(with_grads([1.0, math.nan])))
+    assert grad_norm([]) == 0.0
+    params = with_grads([1.0, 2.0])
+    assert grad_norm(params) == clip_grad_norm_(params, 10.0) == math.sqrt(5)

@@ -150,3 +150,50 @@ class Contender:
         """``steps`` iterations of the demo's loop, k = 0, 1, ..."""
         for k in range(steps):
             train_step(self.model, X, y, self.engine, k, self.add_up)
+
+
+# ----------------------------------------------------------------- the demo step, compiled
+def demo_objective(model) -> Callable:
+    """The demo's total loss as a function of the batch, for ``microopt.train.compile_step``.
+
+    The lines of ``demo_loss`` with ``microopt.sum``; inputs and labels arrive as Values.
+    """
+    import microopt
+
+    def total_loss(X_values, y_values):
+        scores = [model(x) for x in X_values]
+        losses = [(1 + -yi * score).relu() for yi, score in zip(y_values, scores)]
+        data_loss = microopt.sum(losses) * (1.0 / len(losses))
+        reg_loss = ALPHA * microopt.sum(p * p for p in model.parameters())
+        return data_loss + reg_loss
+
+    return total_loss
+
+
+@dataclass
+class CompiledContender:
+    """microopt.nn's model, its demo step compiled once (``compile_step``) and replayed."""
+
+    model: Any
+    X: Sequence
+    y: Sequence
+
+    def __post_init__(self):
+        from microopt.train.compile import compile_step
+
+        self.params = self.model.parameters()
+        self.step = compile_step(demo_objective(self.model), self.params, self.X, self.y)
+
+    def loss(self, X, y) -> float:
+        for p in self.params:
+            p.grad = 0.0
+        return self.step(X, y)
+
+    def train(self, X, y, steps: int) -> None:
+        for k in range(steps):
+            for p in self.params:
+                p.grad = 0.0
+            self.step(X, y)
+            lr = 1.0 - 0.9 * k / 100
+            for p in self.params:
+                p.data -= lr * p.grad

@@ -21,6 +21,8 @@ def _figure(value: float | None, unit: str) -> str:
         return "-"
     if unit == "B":
         return f"{value:.1f} B"
+    if unit == "MB":
+        return f"{value:.1f} MB"
     if unit == "s/node":
         return f"{value * 1e6:.3g} us/node"
     if value >= 1.0:
@@ -36,8 +38,8 @@ def _check(check: dict) -> tuple[str, str, str]:
         wanted = "-" if target is None else f">= {target:g}x"
     else:
         unit = check.get("unit", "B")
-        shown = f"{value:.2f}{unit} {check['label']}" if unit == "x" else f"{value:.1f} {unit}"
-        wanted = f"<= {target:g}{unit}" if unit == "x" else f"<= {target:g} {unit}"
+        shown = f"{value:.2f}{unit} {check['label']}" if unit == "x" else f"{value:.3g}{unit}"
+        wanted = f"<= {target:g}{unit}"
     return shown, wanted, check["status"]
 
 

@@ -5,7 +5,7 @@ median of the per-round ratios, with its range):
 
     a  demo step, same model code       microopt vs micrograd      >= 6x;  vs torch (0-d) >= 8x
     b  demo step, microopt.nn.MLP       microopt vs micrograd      >= 25x
-    c  demo step, compiled (replayed)   microopt vs micrograd      >= 150x   (when available)
+    c  demo step, compiled (replayed)   microopt vs micrograd      >= 150x; compile <= 1 s, <= 20 MB held
     d  deep chain, forward+backward     all three                  (reported)
     n  cost per node, chain of N nodes  microopt, N = 5k .. 2M     largest / smallest <= 1.3
     e  bytes per graph node             microopt                   <= 120 bytes
@@ -31,9 +31,10 @@ from microopt.bench.timing import gc_activity, interleaved, ratio, summary
 FULL = {"points": 100, "steps": 3, "repeat": 7, "links": 100_000, "chain_repeat": 3,
         "node_counts": (5_000, 200_000, 2_000_000), "optim_sizes": (105, 1051, 10095)}
 QUICK = {"points": 10, "steps": 1, "repeat": 2, "links": 1_000, "chain_repeat": 1,
-         "node_counts": (5_000, 50_000), "optim_sizes": (105, 1051)}
+         "node_counts": (5_000, 20_000), "optim_sizes": (105, 1051)}
 
 OWN = "microopt.nn"  # the contender name of microopt's own MLP with microopt.sum
+COMPILED = "compiled"  # microopt.nn's demo step, compiled once and replayed
 FLAT = 1.3  # the cost per node may grow at most this much from the smallest graph to the largest
 
 
@@ -55,6 +56,10 @@ def run(quick: bool = False, repeat: int | None = None, log=lambda message: None
     contenders = {name: demo.Contender(engine, demo.MLP(engine, weights)) for name, engine in engines.items()}
     contenders[OWN] = demo.Contender(engines["microopt"], demo.own_mlp(weights), microopt.sum)
 
+    log("demo: compiling microopt.nn's step")
+    compiled, compile_seconds, compile_bytes = _compiled(weights, X, y)
+    contenders[COMPILED] = compiled
+
     log("demo: checking that every contender computes the same loss")
     losses = {name: c.loss(X, y) for name, c in contenders.items()}
     steps = settings["steps"]
@@ -67,7 +72,8 @@ def run(quick: bool = False, repeat: int | None = None, log=lambda message: None
     try:
         log(f"demo: {settings['repeat']} turns of {steps} training steps per contender")
         demo_times = interleaved(workloads, settings["repeat"])
-        gc_per_step = {name: gc_activity(lambda c=c: c.train(X, y, 1)) for name, c in contenders.items()}
+        gc_per_step = {name: gc_activity(lambda c=c: c.train(X, y, 1)) for name, c in contenders.items()
+                       if name != COMPILED}
 
         nodes = chain.NODES_PER_LINK * settings["links"]
         log(f"chain: {nodes} nodes, forward + backward")
@@ -83,7 +89,7 @@ def run(quick: bool = False, repeat: int | None = None, log=lambda message: None
 
         log("memory: bytes per node of the demo's loss graph")
         memory = {name: bytes_per_node(lambda c=c: c.graph(X, y), existing_nodes=len(c.model.parameters()))
-                  for name, c in contenders.items() if name != "torch"}
+                  for name, c in contenders.items() if name not in ("torch", COMPILED)}
 
         log(f"optimizers: step cost for {', '.join(map(str, settings['optim_sizes']))} parameters")
         optimizers = step_costs(settings["optim_sizes"], settings["repeat"])
@@ -92,11 +98,18 @@ def run(quick: bool = False, repeat: int | None = None, log=lambda message: None
 
     per_step = {name: [t / steps for t in times] for name, times in demo_times.items()}
     own = {"microopt": per_step[OWN], "micrograd": per_step.get("micrograd")}
+    replayed = {"microopt": per_step[COMPILED], "micrograd": per_step.get("micrograd")}
     smallest, largest = per_node[0]["median"], max(r["median"] for r in per_node)
     rows = [
         _row("a", "demo step, same model code (builtin sum)", "s", per_step,
              [_speedup("micrograd", per_step, 6.0), _speedup("torch", per_step, 8.0)]),
         _row("b", "demo step, microopt.nn.MLP + microopt.sum", "s", own, [_speedup("micrograd", own, 25.0)]),
+        _row("c", "demo step, microopt.nn compiled (compile_step)", "s", replayed,
+             [_speedup("micrograd", replayed, 150.0)]),
+        _row("c", "  compiling it: two traces, code generation, compile()", "s", {"microopt": compile_seconds},
+             [_at_most("compile time", compile_seconds, 1.0, " s")]),
+        _row("c", "  memory the compiled step holds (tracemalloc)", "MB", {"microopt": compile_bytes / 1e6},
+             [_at_most("held", compile_bytes / 1e6, 20.0, " MB")]),
         _row("d", f"deep chain, {nodes:,} nodes, forward + backward", "s", chain_times,
              [_speedup("micrograd", chain_times, None), _speedup("torch", chain_times, None)]),
         *[_row("n", f"cost per node, chain of {r['nodes']:,} nodes", "s/node", {"microopt": r["samples"]},
@@ -104,7 +117,7 @@ def run(quick: bool = False, repeat: int | None = None, log=lambda message: None
           for i, r in enumerate(per_node)],
         _row("e", f"bytes per node, demo graph (same code, {memory['microopt']['nodes']:,} nodes)", "B",
              _bytes(memory, "microopt", "micrograd"),
-             [_at_most("microopt", memory["microopt"]["bytes_per_node"], 120.0, "B")]),
+             [_at_most("microopt", memory["microopt"]["bytes_per_node"], 120.0, " B")]),
         _row("e", f"bytes per node, demo graph (microopt.nn, {memory[OWN]['nodes']:,} nodes)", "B",
              {"microopt": _bytes(memory, OWN)[OWN]}, []),
     ]
@@ -123,6 +136,27 @@ def run(quick: bool = False, repeat: int | None = None, log=lambda message: None
         "memory": memory,
         "optimizers": optimizers,
     }
+
+
+def _compiled(weights, X, y) -> tuple[demo.CompiledContender, float, int]:
+    """The compiled contender, the seconds its compilation took, and the bytes it holds."""
+    import time
+    import tracemalloc
+
+    gc.collect()
+    start = time.perf_counter()
+    demo.CompiledContender(demo.own_mlp(weights), X, y)
+    seconds = time.perf_counter() - start
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        contender = demo.CompiledContender(demo.own_mlp(weights), X, y)
+        gc.collect()
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    return contender, seconds, held
 
 
 def _cost_per_node(engine, node_counts, repeat: int) -> list[dict]:

@@ -123,3 +123,24 @@ def test_the_fast_engine_computes_the_demo_losses_bit_for_bit():
     model = demo.own_mlp(demo.initial_weights(seed=0))
     losses = [demo.train_step(model, X, y, engine, k, microopt.sum) for k in range(3)]
     assert losses == [0.9369343820317719, 0.969522713118889, 2.4954454766780887]
+
+
+def test_the_compiled_demo_step_is_the_eager_one_bit_for_bit():
+    import microopt
+    from microopt.bench.engines import microopt_engine
+
+    X, y = demo.moons(8, seed=0)
+    weights = demo.initial_weights(seed=0)
+    engine = microopt_engine()
+    compiled = demo.CompiledContender(demo.own_mlp(weights), X, y)
+    eager = demo.own_mlp(weights)
+    eager_losses = [demo.train_step(eager, X, y, engine, k, microopt.sum) for k in range(3)]
+    compiled_losses = []
+    for k in range(3):
+        for p in compiled.params:
+            p.grad = 0.0
+        compiled_losses.append(compiled.step(X, y))
+        for p in compiled.params:
+            p.data -= (1.0 - 0.9 * k / 100) * p.grad
+    assert compiled_losses == eager_losses
+    assert [p.data for p in compiled.params] == [p.data for p in eager.parameters()]

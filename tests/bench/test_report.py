@@ -19,7 +19,7 @@ def test_quick_run_structure(quick):
     assert quick["quick"] is True
     assert quick["same_loss"] is True
     assert set(quick["initial_loss"]) >= {"microopt", "microopt.nn"}
-    assert [row["id"] for row in quick["rows"]] == ["a", "b", "d", "n", "n", "e", "e"]
+    assert [row["id"] for row in quick["rows"]] == ["a", "b", "c", "c", "c", "d", "n", "n", "e", "e"]
     for row in quick["rows"]:
         assert set(row["results"]) == {"microopt", "micrograd", "torch"}
         assert row["results"]["microopt"] > 0
@@ -35,6 +35,9 @@ def test_targets_are_the_ones_in_the_brief(quick):
     assert checks[("a", "vs torch")]["target"] == 8.0
     assert checks[("b", "vs micrograd")]["target"] == 25.0
     assert checks[("n", "largest / smallest")]["target"] == 1.3
+    assert checks[("c", "vs micrograd")]["target"] == 150.0
+    assert checks[("c", "compile time")]["target"] == 1.0
+    assert checks[("c", "held")]["target"] == 20.0
     assert checks[("e", "microopt")]["target"] == 120.0
 
 

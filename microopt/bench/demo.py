@@ -25,9 +25,11 @@ import random
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
+import microopt
 from microopt.bench.engines import Engine
 from microopt.data import make_moons, to_signed_labels
 from microopt.nn import MLP as MicrooptMLP
+from microopt.train.compile import compile_step
 
 LAYERS = (2, 16, 16, 1)  # 2·16+16 + 16·16+16 + 16+1 = 337 parameters
 ALPHA = 1e-4  # the demo's L2 strength
@@ -158,8 +160,6 @@ def demo_objective(model) -> Callable:
 
     The lines of ``demo_loss`` with ``microopt.sum``; inputs and labels arrive as Values.
     """
-    import microopt
-
     def total_loss(X_values, y_values):
         scores = [model(x) for x in X_values]
         losses = [(1 + -yi * score).relu() for yi, score in zip(y_values, scores)]
@@ -179,8 +179,6 @@ class CompiledContender:
     y: Sequence
 
     def __post_init__(self):
-        from microopt.train.compile import compile_step
-
         self.params = self.model.parameters()
         self.step = compile_step(demo_objective(self.model), self.params, self.X, self.y)
 

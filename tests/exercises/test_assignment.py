@@ -128,3 +128,26 @@ def test_the_autograder_writes_pytest_tests_and_githubs_autograding_json(tmp_pat
     assert [t["points"] for t in config["tests"]] == [3, 2, 1]
     assert config["tests"][0]["run"] == "python -m pytest 'tests/test_08_adam.py::test_graded_cell[cell-3]'"
     assert "grade_notebook(TESTS, SUBMISSION" in (tmp_path / "tests" / "test_08_adam.py").read_text()
+
+
+def test_the_autograders_pytest_file_runs_the_submission_once_and_fails_cell_by_cell(tmp_path):
+    """The generated file's wiring (the kernel run itself is grade_notebook, tested end to end above)."""
+    from microopt.exercises.assignment.grade import CellResult, Result
+
+    main(["assignment", "autograder", str(ADAM), "--out", str(tmp_path)])
+    namespace = {"__file__": str(tmp_path / "tests" / "test_08_adam.py")}
+    exec((tmp_path / "tests" / "test_08_adam.py").read_text(), namespace)
+    calls = []
+
+    def fake_grade(tests, submission, time_limit):
+        calls.append((tests, submission, time_limit))
+        return Result("me", [CellResult("cell-3", 3, 3), CellResult("cell-4", 0, 2, "AssertionError: Hint: eps ..."),
+                             CellResult("cell-7", 1, 1)])
+
+    namespace["grade_notebook"] = fake_grade
+    result = namespace["grade_submission"]()
+    assert calls == [(tmp_path / "tests" / "08_adam_tests.ipynb", tmp_path / "08_adam.ipynb", 120.0)]
+    assert list(namespace["CELLS"]) == ["cell-3", "cell-4", "cell-7"]
+    namespace["test_graded_cell"](result, "cell-3")
+    with pytest.raises(AssertionError, match="Hint: eps"):
+        namespace["test_graded_cell"](result, "cell-4")

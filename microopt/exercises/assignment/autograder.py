@@ -36,9 +36,12 @@ SUBMISSION = HERE.parent / "{name}.ipynb"
 CELLS = {cells!r}  # graded cell -> points
 
 
-@pytest.fixture(scope="module")
-def result():
+def grade_submission():
+    """The student's notebook, run once in a fresh kernel with the tests put back."""
     return grade_notebook(TESTS, SUBMISSION, time_limit={time_limit!r})
+
+
+result = pytest.fixture(scope="module", name="result")(grade_submission)
 
 
 @pytest.mark.parametrize("cell", list(CELLS))

@@ -32,7 +32,6 @@ torch is optional: it is imported only here, when a conversion is asked for.
 from __future__ import annotations
 
 import inspect
-import math
 from typing import Any
 
 from microopt.nn import MLP, Layer, Neuron
@@ -210,8 +209,8 @@ def _tensors_of_group(params, g: int, slots, tensors) -> list[int]:
 
 def _tensor_state(torch, optimizer, tensor, number, slots, names) -> dict:
     """The torch state of one tensor, gathered from the state of the Values it is made of."""
-    entries = [(index, p) for group in optimizer.param_groups for p in group["params"]
-               if slots[id(p)][0] == number for index in [slots[id(p)][1]]]
+    entries = [(slots[id(p)][1], p) for group in optimizer.param_groups for p in group["params"]
+               if slots[id(p)][0] == number]  # (flat index in the tensor, Value)
     states = [optimizer.state.get(p, {}) for _, p in entries]
     if not any(states):
         return {}
@@ -406,7 +405,7 @@ def _same_kind(a, b) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
         return type(a) is type(b)
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return not (isinstance(a, float) and math.isnan(a)) or isinstance(b, float)
+        return True
     if type(a) in (list, tuple) and type(b) in (list, tuple):
         return True
     return type(a) is type(b)

@@ -9,6 +9,7 @@ median of the per-round ratios, with its range):
     d  deep chain, forward+backward     all three                  (reported)
     n  cost per node, chain of N nodes  microopt, N = 5k .. 2M     largest / smallest <= 1.3
     e  bytes per graph node             microopt                   <= 120 bytes
+    p  16-run lr_sweep, n_jobs=2        vs n_jobs=1 (2 cores)      >= 1.8x   (``bench/parallel.py``)
 
 plus the optimizer step costs (``optim_step``). Before any timing, each contender computes
 the demo's first loss from the same weights: equal losses show it is the same workload.
@@ -26,6 +27,7 @@ from microopt.bench import chain, demo
 from microopt.bench.engines import load_engines
 from microopt.bench.memory import bytes_per_node
 from microopt.bench.optim_step import step_costs
+from microopt.bench.parallel import sweep_row
 from microopt.bench.timing import gc_activity, interleaved, ratio, summary
 
 FULL = {"points": 100, "steps": 3, "repeat": 7, "links": 100_000, "chain_repeat": 3,
@@ -121,6 +123,8 @@ def run(quick: bool = False, repeat: int | None = None, log=lambda message: None
         _row("e", f"bytes per node, demo graph (microopt.nn, {memory[OWN]['nodes']:,} nodes)", "B",
              {"microopt": _bytes(memory, OWN)[OWN]}, []),
     ]
+    log("parallel: a 16-run lr_sweep with n_jobs=2 against n_jobs=1")
+    rows.append(sweep_row(quick, 1 if repeat is None and quick else min(settings["repeat"], 3)))
     return {
         "microopt": microopt.__version__,
         "python": platform.python_version(),

@@ -18,6 +18,7 @@ from microopt.train.fit import TrainingInterrupted, fit
 from microopt.train.history import History
 from microopt.train.lr_find import LRFinderResult, lr_find
 from microopt.train.objective import evaluate
+from microopt.train.parallel import over_seeds
 from microopt.train.presets import PRESETS, preset
 from microopt.train.race import RaceResult, RaceRun, race
 from microopt.train.sweep import SweepResult, log_space, lr_sweep
@@ -25,6 +26,6 @@ from microopt.train.sweep import SweepResult, log_space, lr_sweep
 __all__ = [
     "fit", "History", "DivergenceError", "evaluate", "EarlyStopping",
     "race", "RaceResult", "RaceRun", "preset", "PRESETS",
-    "lr_sweep", "SweepResult", "log_space", "lr_find", "LRFinderResult",
+    "lr_sweep", "SweepResult", "log_space", "lr_find", "LRFinderResult", "over_seeds",
     "save_checkpoint", "load_checkpoint", "read_checkpoint", "CheckpointError", "TrainingInterrupted",
 ]

@@ -19,6 +19,7 @@ pickle (cloudpickle for the task, so lambdas and closures are fine).
 from __future__ import annotations
 
 import sys
+from functools import partial
 from typing import Any, Callable, Sequence
 
 from microopt._validate import invalid, whole_number
@@ -52,6 +53,31 @@ def run_all(tasks: Sequence[Task], *, n_jobs: int = 1, callback: Callable[[Any],
             callback(result)
         collected.append(result)
     return collected
+
+
+def over_seeds(run: Callable[[int], Any], seeds: Sequence[int], *, n_jobs: int = 1,
+               callback: Callable[[Any], None] | None = None) -> list:
+    """``[run(seed) for seed in seeds]``: one configuration repeated with several seeds.
+
+    A single run says little about an optimizer (notebook 07): the same race with other
+    initial weights and other minibatches can come out the other way. ``run`` builds and
+    trains everything from its seed, for example::
+
+        def one(seed):
+            return race(["momentum", "adam"], (X, y), model=lambda: MLP(2, [8, 1], seed=seed),
+                        steps=200, batch_size=16, seed=seed)
+
+        results = over_seeds(one, range(10), n_jobs=-1)   # ten races, on every core
+
+    ``n_jobs`` and ``callback`` as in ``run_all``; the results come in the order of ``seeds``
+    and are the same, bit for bit, whatever ``n_jobs``.
+    """
+    if not callable(run):
+        raise TypeError(f"over_seeds needs a function run(seed), got {type(run).__name__}: {run!r:.80}.")
+    seeds = [whole_number("seed", seed, advice="Seeds are whole numbers, e.g. range(10).") for seed in seeds]
+    if not seeds:
+        raise ValueError("over_seeds got no seeds; pass e.g. range(5).")
+    return run_all([partial(run, seed) for seed in seeds], n_jobs=n_jobs, callback=callback)
 
 
 def _in_workers(tasks: Sequence[Task], n_jobs: int):

@@ -19,7 +19,7 @@ def test_quick_run_structure(quick):
     assert quick["quick"] is True
     assert quick["same_loss"] is True
     assert set(quick["initial_loss"]) >= {"microopt", "microopt.nn"}
-    assert [row["id"] for row in quick["rows"]] == ["a", "b", "c", "c", "c", "d", "n", "n", "e", "e"]
+    assert [row["id"] for row in quick["rows"]] == ["a", "b", "c", "c", "c", "d", "n", "n", "e", "e", "p"]
     for row in quick["rows"]:
         assert set(row["results"]) == {"microopt", "micrograd", "torch"}
         assert row["results"]["microopt"] > 0

@@ -1,0 +1,13 @@
+"""Row p of microopt bench: the 16-run sweep on two workers against the serial one."""
+
+from microopt.bench.parallel import RUNS, TARGET, sweep_row
+
+
+def test_the_row_times_both_and_checks_the_results_are_identical():
+    row = sweep_row(quick=True)
+    assert row["id"] == "p" and f"{RUNS} runs" in row["workload"] and "n_jobs=2 vs n_jobs=1" in row["workload"]
+    (check,) = row["checks"]
+    assert check["label"] == "vs n_jobs=1"  # "(results differ!)" would be appended otherwise
+    assert check["target"] == TARGET == 1.8 and check["status"] in ("PASS", "MISS")
+    serial, parallel = row["samples"]["serial"], row["samples"]["microopt"]
+    assert len(serial) == len(parallel) == 1 and check["value"] == serial[0] / parallel[0]

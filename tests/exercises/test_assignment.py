@@ -151,3 +151,19 @@ def test_the_autograders_pytest_file_runs_the_submission_once_and_fails_cell_by_
     namespace["test_graded_cell"](result, "cell-3")
     with pytest.raises(AssertionError, match="Hint: eps"):
         namespace["test_graded_cell"](result, "cell-4")
+
+
+def test_a_cell_stopped_by_the_notebooks_time_limit_scores_nothing(tmp_path):
+    """The cell nbclient stops has no error output: it must not count as passed (nor any after it)."""
+    solution = _notebook(tmp_path / "slow_solution.ipynb",
+                         "### BEGIN SOLUTION\nx = 1\n### END SOLUTION",
+                         "# points: 2\nwhile x:\n    pass", "# points: 1\nassert x == 1")
+    (tmp_path / "subs").mkdir()
+    release(solution, tmp_path / "subs")
+    nb = nbformat.read(tmp_path / "subs" / "slow.ipynb", as_version=4)
+    nb.cells[0].source = "x = 1"
+    nbformat.write(nb, tmp_path / "subs" / "slow.ipynb")
+    [result] = grade(solution, tmp_path / "subs", jobs=1, time_limit=3)
+    assert [(c.points, c.message) for c in result.cells] == [
+        (0.0, "did not finish: the notebook ran past its time limit of 3 s (in cell 2)"),
+        (0.0, "did not finish: the notebook ran past its time limit of 3 s (in cell 2)")]

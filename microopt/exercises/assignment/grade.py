@@ -97,8 +97,12 @@ def _error_text(cell) -> str | None:
     return None
 
 
-def execute(notebook, time_limit: float, folder: str) -> str:
-    """Run ``notebook`` in place in a fresh kernel; return what stopped it early ("" if nothing)."""
+def execute(notebook, time_limit: float, folder: str) -> tuple[str, int | None]:
+    """Run ``notebook`` in place in a fresh kernel; return (what stopped it early, the cell it stopped in).
+
+    ("", None) when every cell ran. The cell that was stopped has no error output, so the caller
+    must not count it (or any after it) as passed.
+    """
     from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
@@ -113,15 +117,16 @@ def execute(notebook, time_limit: float, folder: str) -> str:
                 continue
             remaining = deadline - time.perf_counter()
             if remaining <= 0:
-                return f"the notebook ran past its time limit of {time_limit:g} s"
+                return f"the notebook ran past its time limit of {time_limit:g} s", index
             client.timeout = max(1, int(remaining))
             try:
                 client.execute_cell(cell, index)
             except CellTimeoutError:
-                return f"the notebook ran past its time limit of {time_limit:g} s (in cell {index + 1})"
+                return f"the notebook ran past its time limit of {time_limit:g} s (in cell {index + 1})", index
             except DeadKernelError:
-                return f"the kernel died in cell {index + 1} (did the code call exit() or use all the memory?)"
-    return ""
+                return (f"the kernel died in cell {index + 1} (did the code call exit() or use all the memory?)",
+                        index)
+    return "", None
 
 
 def grade_notebook(assignment: Assignment | str | os.PathLike, path, *, time_limit: float = DEFAULT_TIME_LIMIT,
@@ -153,22 +158,24 @@ def _run(assignment: Assignment, submission, student: str, time_limit: float) ->
     notebook = prepare(assignment, submission)
     with tempfile.TemporaryDirectory(prefix="microopt-grade-") as folder:
         try:
-            problem = execute(notebook, time_limit, folder)
+            problem, stopped = execute(notebook, time_limit, folder)
         except Exception as error:  # the kernel could not start, or nbclient failed on this notebook
             return _zero(assignment, student, f"the notebook could not be run: {type(error).__name__}: {error}")
     result = Result(student, problem=problem)
     teacher = {c.key: c for c in assignment.graded}
-    ran: dict[str, object] = {}
+    ran: dict[str, tuple[int, object]] = {}
     for index, cell in enumerate(notebook.cells):
         key = cell.metadata.get("microopt_key") or cell_key(cell, index)
         if key in teacher:
-            ran[key] = cell
+            ran[key] = index, cell
         elif cell.cell_type == "code" and (error := _error_text(cell)):
             result.errors.append(f"cell {index + 1}: {error}")
     for graded in assignment.graded:
-        cell = ran[graded.key]
+        index, cell = ran[graded.key]
         error = _error_text(cell)
-        if error is None and cell.get("execution_count") is None:
+        if stopped is not None and index >= stopped:  # stopped in this cell or before it: it did not finish
+            result.cells.append(CellResult(graded.key, 0.0, graded.points, f"did not finish: {problem}"))
+        elif error is None and cell.get("execution_count") is None:
             result.cells.append(CellResult(graded.key, 0.0, graded.points, f"did not run: {problem}"))
         elif error is None:
             result.cells.append(CellResult(graded.key, graded.points, graded.points))

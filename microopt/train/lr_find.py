@@ -22,8 +22,8 @@ then shoots up. Two suggestions, both from the smoothed curve without its first 
 - ``"minimum"``: one tenth of the lr at the lowest smoothed loss, a step back from the edge.
 
 The test trains the model it is given; afterwards the model's weights and gradients and the
-optimizer's ``state_dict()`` (buffers and hyperparameters, the lr included) are put back as
-they were, so ``fit`` can start from where the test started.
+optimizer's ``state_dict()`` (buffers and hyperparameters, the lr included) and step count are
+put back as they were, so ``fit`` can start from where the test started.
 
 >>> from microopt.data import make_moons
 >>> from microopt.nn import MLP
@@ -152,6 +152,7 @@ def lr_find(model, optimizer, train_data: tuple[Sequence, Sequence], *, start_lr
     params = model.parameters()
     saved_weights, saved_grads = model.state_dict(), [p.grad for p in params]
     saved_optimizer = copy.deepcopy(optimizer.state_dict())
+    saved_step_count = getattr(optimizer, "_step_count", None)  # what schedulers read to spot a skipped step
     try:
         lrs, losses, smoothed, reason = _ramp(model, optimizer, objective, batches, start_lr, end_lr, num_steps,
                                               beta, stop_factor)
@@ -160,6 +161,8 @@ def lr_find(model, optimizer, train_data: tuple[Sequence, Sequence], *, start_lr
         for p, grad in zip(params, saved_grads):
             p.grad = grad
         optimizer.load_state_dict(saved_optimizer)
+        if saved_step_count is not None:
+            optimizer._step_count = saved_step_count
     return LRFinderResult(lrs, losses, smoothed, diverged=reason is not None, reason=reason, method=suggestion,
                           num_steps=num_steps)
 

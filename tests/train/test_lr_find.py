@@ -118,11 +118,12 @@ def test_model_and_optimizer_are_restored():
     fit(model, optimizer, data, epochs=3, progress=False)  # Adam now has m, v and a step count
     for p in model.parameters():
         p.grad = 0.25
-    weights, state = model.state_dict(), optimizer.state_dict()
+    weights, state, count = model.state_dict(), optimizer.state_dict(), optimizer._step_count
     result = lr_find(model, optimizer, data, batch_size=8, num_steps=30)
     assert len(result.lrs) > 5  # it trained: the weights moved during the test
     assert model.state_dict() == weights
     assert optimizer.state_dict() == state and optimizer.param_groups[0]["lr"] == 0.01
+    assert optimizer._step_count == count == 3  # the count schedulers read
     assert all(p.grad == 0.25 for p in model.parameters())
 
 

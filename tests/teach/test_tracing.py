@@ -60,7 +60,7 @@ def test_sgd_momentum_locals_and_records():
 def test_a_students_subclass_calling_super_is_traced_through_both_frames():
     class LoggedSGD(SGD):
         def update(self, p, state, **hyperparameters):
-            grad_norm = abs(p.grad)
+            grad_norm = abs(p.grad)  # noqa: F841 (unused on purpose: the trace records the student's locals)
             super().update(p, state, **hyperparameters)
 
     w = Value(1.0)

@@ -1,6 +1,6 @@
 """The lesson notebooks: committed clean, well formed, and in step with the library's API.
 
-Running them is ``pytest --nbmake notebooks/`` (each in at most a minute on two cores, most in well
+Running them is ``tests/notebooks/test_run_notebooks.py`` (each in at most a minute on two cores, most in well
 under half). These checks take a second and run with the rest of the tests:
 
 - each notebook is valid nbformat 4 with the ``python3`` kernel and is committed without

@@ -1,7 +1,7 @@
 """Every lesson notebook runs top to bottom in a fresh Jupyter kernel, within its time budget.
 
 Each notebook gets its own kernel (nbclient), talking over Unix-domain sockets in a private
-folder instead of TCP ports on 127.0.0.1. Kernels started at the same moment by parallel test
+folder instead of TCP ports on 127.0.0.1 (the grader's ``kernel_manager``). Kernels started at the same moment by parallel test
 workers (``pytest -n 2``) then cannot race for the same port, which is how parallel notebook runs
 used to lose a message and stall (nbmake#129: "Address already in use").
 
@@ -11,7 +11,6 @@ larger (``TIMEOUT``) so that a loaded machine reports a slow notebook as slow, n
 
 from __future__ import annotations
 
-import os
 import pathlib
 import shutil
 import tempfile
@@ -21,7 +20,8 @@ import pytest
 
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
-from jupyter_client.manager import AsyncKernelManager  # noqa: E402 (after the importorskips)
+
+from microopt.exercises.assignment.grade import kernel_manager  # noqa: E402 (after the importorskips)
 
 FOLDER = pathlib.Path(__file__).resolve().parents[2] / "notebooks"
 NOTEBOOKS = sorted(FOLDER.glob("[0-9][0-9]_*.ipynb"))
@@ -34,8 +34,7 @@ def run_notebook(path: pathlib.Path, timeout: int = TIMEOUT) -> float:
     notebook = nbformat.read(str(path), as_version=4)
     sockets = tempfile.mkdtemp(prefix="mo-kernel-")  # short: a Unix socket path has ~100 characters
     try:
-        manager = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "k"))
-        client = nbclient.NotebookClient(notebook, km=manager, timeout=timeout, allow_errors=False,
+        client = nbclient.NotebookClient(notebook, km=kernel_manager(sockets), timeout=timeout, allow_errors=False,
                                          resources={"metadata": {"path": str(path.parent)}})
         started = time.perf_counter()
         client.execute()

@@ -20,6 +20,7 @@ import contextlib
 import multiprocessing
 import os
 import pathlib
+import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -106,12 +107,15 @@ def execute(notebook, time_limit: float, folder: str) -> tuple[str, int | None]:
     from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-    client = NotebookClient(notebook, timeout=time_limit, kernel_name="python3", allow_errors=True,
+    sockets = tempfile.mkdtemp(prefix="mo-kernel-")
+    client = NotebookClient(notebook, km=kernel_manager(sockets), timeout=time_limit, allow_errors=True,
                             interrupt_on_timeout=False, resources={"metadata": {"path": folder}},
                             shutdown_kernel="immediate",
                             extra_arguments=["--log-level=CRITICAL", "--HistoryManager.enabled=False"])
     deadline = time.perf_counter() + time_limit
-    with client.setup_kernel():
+    with contextlib.ExitStack() as cleanup:
+        cleanup.callback(shutil.rmtree, sockets, ignore_errors=True)
+        cleanup.enter_context(client.setup_kernel())
         for index, cell in enumerate(notebook.cells):
             if cell.cell_type != "code":
                 continue

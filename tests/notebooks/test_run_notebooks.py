@@ -1,9 +1,10 @@
 """Every lesson notebook runs top to bottom in a fresh Jupyter kernel, within its time budget.
 
 Each notebook gets its own kernel (nbclient), talking over Unix-domain sockets in a private
-folder instead of TCP ports on 127.0.0.1 (the grader's ``kernel_manager``). Kernels started at the same moment by parallel test
-workers (``pytest -n 2``) then cannot race for the same port, which is how parallel notebook runs
-used to lose a message and stall (nbmake#129: "Address already in use").
+folder instead of TCP ports on 127.0.0.1 (the grader's ``kernel_manager``). Kernels started at
+the same moment by parallel test workers (``pytest -n 2``) then cannot race for the same port,
+which is how parallel notebook runs used to lose a message and stall (nbmake#129: "Address
+already in use").
 
 The budget: a lesson runs in at most 60 s on two cores (``BUDGET``); the limit given to nbclient is
 larger (``TIMEOUT``) so that a loaded machine reports a slow notebook as slow, not as a hang.

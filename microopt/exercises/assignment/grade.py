@@ -98,6 +98,18 @@ def _error_text(cell) -> str | None:
     return None
 
 
+def kernel_manager(sockets: str):
+    """A ``python3`` kernel manager that talks over Unix sockets in the folder ``sockets``.
+
+    Kernels started at the same moment by parallel workers then cannot race for a TCP port on
+    127.0.0.1 (a lost race is a kernel that dies at start, or a client that waits forever).
+    Keep ``sockets`` short: a Unix socket path holds about 100 characters.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    return AsyncKernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "k"))
+
+
 def execute(notebook, time_limit: float, folder: str) -> tuple[str, int | None]:
     """Run ``notebook`` in place in a fresh kernel; return (what stopped it early, the cell it stopped in).
 

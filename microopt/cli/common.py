@@ -26,15 +26,35 @@ DEFAULT_OUT = pathlib.Path("microopt-output")
 
 
 # ----------------------------------------------------------------- arguments
-def positive_int(text: str) -> int:
-    """argparse type: a whole number >= 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} must be >= 1")
-    return value
+# Limits on what one command may ask for: past them a run would allocate until MemoryError or
+# take days, so argparse refuses the number with a usage error instead.
+MAX_SAMPLES = 100_000  # dataset samples
+MAX_LAYER = 1_024  # units in one hidden layer
+MAX_LAYERS = 10  # hidden layers
+MAX_WEIGHTS = 100_000  # weights and biases of the CLI's MLP (2 inputs, up to 3 outputs)
+MAX_STEPS = 1_000_000  # steps of one run
+MAX_EPOCHS = 100_000
+MAX_PER_DECADE = 100  # learning rates per factor of 10 in a sweep
+
+
+def whole_number(maximum: int | None = None, minimum: int = 1) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``minimum`` to ``maximum``, refused with one wording."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum or (maximum is not None and value > maximum):
+            bound = f"from {minimum} to {maximum:,}" if maximum is not None else f">= {minimum}"
+            raise argparse.ArgumentTypeError(f"{value:,} must be a whole number {bound}")
+        return value
+
+    parse.__name__ = "whole number"  # argparse names the type in "invalid ... value" messages
+    return parse
+
+
+positive_int = whole_number()
 
 
 def positive_float(text: str) -> float:
@@ -49,13 +69,22 @@ def positive_float(text: str) -> float:
 
 
 def int_list(text: str) -> list[int]:
-    """argparse type: layer sizes such as ``16,16``."""
+    """argparse type: hidden layer sizes such as ``16,16``, within ``MAX_LAYER``, ``MAX_LAYERS``, ``MAX_WEIGHTS``."""
     try:
         sizes = [int(part) for part in text.split(",") if part.strip()]
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of whole numbers") from None
     if not sizes or min(sizes) < 1:
         raise argparse.ArgumentTypeError(f"{text!r}: give layer sizes >= 1, e.g. 16,16")
+    if max(sizes) > MAX_LAYER or len(sizes) > MAX_LAYERS:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: at most {MAX_LAYERS} hidden layers of at most {MAX_LAYER:,} units, e.g. 16,16")
+    widths = [2, *sizes, 3]
+    weights = sum((a + 1) * b for a, b in zip(widths, widths[1:]))
+    if weights > MAX_WEIGHTS:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: that MLP has {weights:,} weights, more than the {MAX_WEIGHTS:,} a scalar engine trains "
+            "in reasonable time; use smaller layers, e.g. 16,16")
     return sizes
 
 
@@ -75,7 +104,8 @@ def add_problem_arguments(parser: argparse.ArgumentParser, default: str, *, func
     parser.add_argument("--problem", default=default, metavar="NAME",
                         help=f"one of {', '.join(choices)} (default: %(default)s)")
     group = parser.add_argument_group("datasets (moons, circles, spirals)")
-    group.add_argument("--samples", type=positive_int, default=100, help="samples in the dataset, a quarter "
+    group.add_argument("--samples", type=whole_number(MAX_SAMPLES), default=100,
+                       help="samples in the dataset, a quarter "
                        "of them held out for testing (default: %(default)s)")
     group.add_argument("--hidden", type=int_list, default=[8, 8], metavar="SIZES",
                        help="hidden layer sizes of the MLP (default: 8,8)")

@@ -33,7 +33,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                              "(default: gd,momentum,rmsprop,adam)")
     parser.add_argument("--lr", type=common.positive_float, default=None,
                         help="learning rate for every optimizer given without its own")
-    parser.add_argument("--steps", type=common.positive_int, default=500, help="steps per run (default: %(default)s)")
+    parser.add_argument("--steps", type=common.whole_number(common.MAX_STEPS), default=500,
+                        help="steps per run (default: %(default)s)")
     parser.add_argument("--threshold", type=float, default=None,
                         help="count the steps until the loss is <= this (default for 2-D functions: "
                              "the minimum + 0.001)")

@@ -27,9 +27,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                         help="comma-separated presets, e.g. gd,adam (default: sgd)")
     parser.add_argument("--min-lr", type=common.positive_float, default=1e-4, help="(default: %(default)g)")
     parser.add_argument("--max-lr", type=common.positive_float, default=1.0, help="(default: %(default)g)")
-    parser.add_argument("--per-decade", type=common.positive_int, default=2,
+    parser.add_argument("--per-decade", type=common.whole_number(common.MAX_PER_DECADE), default=2,
                         help="learning rates per factor of 10 (default: %(default)s)")
-    parser.add_argument("--steps", type=common.positive_int, default=200, help="steps per run (default: %(default)s)")
+    parser.add_argument("--steps", type=common.whole_number(common.MAX_STEPS), default=200,
+                        help="steps per run (default: %(default)s)")
     common.add_output_arguments(parser)
     parser.set_defaults(run=run, parser=parser)
     return parser

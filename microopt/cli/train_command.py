@@ -32,7 +32,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                         help="a preset, optionally with its learning rate: adam, sgd:0.1 ... (default: adam)")
     parser.add_argument("--lr", type=common.positive_float, default=None,
                         help="learning rate (default: the preset's own)")
-    parser.add_argument("--epochs", type=common.positive_int, default=20, help="(default: %(default)s)")
+    parser.add_argument("--epochs", type=common.whole_number(common.MAX_EPOCHS), default=20,
+                        help="(default: %(default)s)")
     parser.add_argument("--l2", type=float, default=0.0, help="L2 penalty strength (default: 0)")
     common.add_output_arguments(parser)
     parser.set_defaults(run=run, parser=parser)

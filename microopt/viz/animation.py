@@ -14,9 +14,12 @@ import math
 import os
 from typing import Any
 
+from microopt._validate import whole_number
 from microopt.viz.landscape import (default_title, draw_landscape, landscape_figsize, read_bounds, read_trajectories,
                                     resolve_function, trajectory_style)
 from microopt.viz.style import color_for, legend_below, new_axes
+
+MAX_FRAMES = 1_000  # every frame is a whole image in memory until the GIF is written
 
 
 def animate_trajectories(function: Any, trajectories: Any, path: str | os.PathLike, frames: int = 30, *,
@@ -39,10 +42,9 @@ def animate_trajectories(function: Any, trajectories: Any, path: str | os.PathLi
 
     if os.path.splitext(os.fspath(path))[1].lower() != ".gif":
         raise ValueError(f"animate_trajectories writes a GIF: the path must end in '.gif', got {os.fspath(path)!r}.")
-    if isinstance(frames, bool) or not isinstance(frames, int) or frames < 1:
-        raise ValueError(f"Invalid frames: {frames!r} (must be a whole number >= 1).")
-    if isinstance(fps, bool) or not isinstance(fps, int) or fps < 1:
-        raise ValueError(f"Invalid fps: {fps!r} (frames per second, a whole number >= 1).")
+    frames = whole_number("frames", frames, minimum=1, maximum=MAX_FRAMES,
+                          advice="Each frame is a full image held in memory; 30 make a smooth GIF.")
+    fps = whole_number("fps", fps, minimum=1, maximum=100, advice="Frames per second; 10 is the default.")
     paths = read_trajectories(trajectories)
     if not paths:
         raise ValueError("animate_trajectories needs at least one trajectory, e.g. {'sgd': [(x0, y0), ...]}.")

@@ -156,7 +156,7 @@ def test_train_divergence_exits_1_with_the_reason(capsys):
     (["race", "--problem", "banana"], "unknown problem 'banana'; choose one of quadratic, rosenbrock"),
     (["race", "--problem", "moons", "--start", "0,0"], "--start is for 2-D functions; moons is a dataset"),
     (["race", "--start", "1"], "argument --start: '1' is not a point X,Y"),
-    (["race", "--steps", "0"], "argument --steps: 0 must be >= 1"),
+    (["race", "--steps", "0"], "argument --steps: 0 must be a whole number from 1 to 1,000,000"),
     (["race", "--steps", "ten"], "argument --steps: 'ten' is not a whole number"),
     (["race", "--hidden", "8,x"], "argument --hidden: '8,x' is not a comma-separated list"),
     (["race", "--lr", "inf"], "argument --lr: inf must be a finite number > 0"),
@@ -170,7 +170,7 @@ def test_train_divergence_exits_1_with_the_reason(capsys):
     (["train", "--optimizer", "adam,sgd"], "--optimizer takes one optimizer"),
     (["train", "--l2", "-1"], "--l2 -1 must be >= 0"),
     (["train", "--activation", "cube"], "argument --activation: invalid choice: 'cube'"),
-    (["demo", "--steps", "-5"], "argument --steps: -5 must be >= 1"),
+    (["demo", "--steps", "-5"], "argument --steps: -5 must be a whole number from 1 to 1,000,000"),
 ])
 def test_bad_arguments_exit_2_with_a_one_line_message(argv, message, capsys):
     assert main(argv) == 2

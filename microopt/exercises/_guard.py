@@ -27,11 +27,22 @@ import threading
 import time
 from typing import Iterator, Mapping
 
+from microopt._validate import real_number
+
 _MICROOPT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # Seconds per check (a correct solution needs a fraction of one); a grader may set the
 # environment variable MICROOPT_CHECK_TIME_LIMIT for every kernel it starts.
 DEFAULT_TIME_LIMIT = float(os.environ.get("MICROOPT_CHECK_TIME_LIMIT", "5"))
+
+
+def checked_time_limit(time_limit: object) -> float | None:
+    """A check's ``time_limit``: None (no limit) or a number of seconds > 0 (inf: no limit either)."""
+    if time_limit is None:
+        return None
+    seconds = real_number("time_limit", time_limit, above=0, finite=False,
+                          advice="Pass the seconds the student's code may take (e.g. 5), or None for no limit.")
+    return None if seconds == float("inf") else seconds
 
 
 class TimeLimitExceeded(BaseException):

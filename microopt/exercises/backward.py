@@ -30,7 +30,8 @@ from typing import Callable, Sequence
 
 from microopt.engine.value import Value
 from microopt.exercises._compare import close
-from microopt.exercises._guard import DEFAULT_TIME_LIMIT, Deadline, Delegated, TimeLimitExceeded, guard
+from microopt.exercises._guard import (DEFAULT_TIME_LIMIT, Deadline, Delegated, TimeLimitExceeded,
+                                       checked_time_limit, guard)
 from microopt.exercises._ops import OpSpec, library_code, lookup
 
 # Ordinary points first, edge points last: a rule wrong everywhere is reported at an easy point.
@@ -222,6 +223,7 @@ def check_backward(rule: Callable, reference: str | Callable | None = None, *,
     >>> check_backward(tanh_rule, "tanh")
     check_backward: tanh_rule matches tanh at 9 points (forward value, local derivative, central differences).
     """
+    time_limit = checked_time_limit(time_limit)
     if not callable(rule):
         raise AssertionError(f"check_backward needs your function, got {rule!r}: pass it without calling it.")
     ref, ref_name, arity, op = _reference_function(reference)

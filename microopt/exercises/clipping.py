@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from microopt.engine.value import Value
 from microopt.exercises._compare import close
-from microopt.exercises._guard import DEFAULT_TIME_LIMIT, Delegated, TimeLimitExceeded, guard
+from microopt.exercises._guard import DEFAULT_TIME_LIMIT, Delegated, TimeLimitExceeded, checked_time_limit, guard
 from microopt.optim.clip import clip_grad_norm_
 
 CASES = (  # (gradients, max_norm): clipped, not clipped, exactly at the limit, all zero, one huge
@@ -20,6 +20,7 @@ CASES = (  # (gradients, max_norm): clipped, not clipped, exactly at the limit, 
 
 def check_clip_grad_norm(student, *, time_limit: float | None = DEFAULT_TIME_LIMIT, verbose: bool = True) -> None:
     """Compare ``student(params, max_norm)`` with ``clip_grad_norm_`` on ``CASES``; raise at the first difference."""
+    time_limit = checked_time_limit(time_limit)
     name = getattr(student, "__name__", "your function")
     for grads, max_norm in CASES:
         mine, theirs = [Value(0.0) for _ in grads], [Value(0.0) for _ in grads]

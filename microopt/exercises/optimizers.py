@@ -35,7 +35,8 @@ from microopt import optim
 from microopt._validate import whole_number
 from microopt.engine.value import Value
 from microopt.exercises._compare import close
-from microopt.exercises._guard import DEFAULT_TIME_LIMIT, Delegated, TimeLimitExceeded, guard, is_library
+from microopt.exercises._guard import (DEFAULT_TIME_LIMIT, Delegated, TimeLimitExceeded, checked_time_limit, guard,
+                                       is_library)
 from microopt.exercises.mistakes import NEGATIVE_V_HINT, catalogue, wrong_defaults
 from microopt.exercises.problems import PROBLEMS, Problem
 from microopt.optim import Optimizer
@@ -258,6 +259,7 @@ def check_optimizer(student: type, reference: str | type = "Adam", *, steps: int
     >>> check_optimizer(namespace["MyAdam"], "Adam", lr=0.01)       # doctest: +SKIP
     check_optimizer: MyAdam matches Adam(lr=0.01) on 3 problems x 10 steps (...).
     """
+    time_limit = checked_time_limit(time_limit)
     reference_cls = _reference_class(reference)
     _check_student_class(student, reference_cls)
     steps = whole_number("steps", steps, minimum=1, advice="Pass how many steps to compare.")

@@ -22,7 +22,7 @@ from typing import Any, Callable
 from microopt._validate import whole_number
 from microopt.engine.value import Value
 from microopt.exercises._compare import all_close, close
-from microopt.exercises._guard import DEFAULT_TIME_LIMIT, Delegated, TimeLimitExceeded, guard
+from microopt.exercises._guard import DEFAULT_TIME_LIMIT, Delegated, TimeLimitExceeded, checked_time_limit, guard
 from microopt.optim import SGD, lr_scheduler
 from microopt.optim.lr_scheduler import LRScheduler
 
@@ -119,6 +119,7 @@ def check_lr_schedule(student: Callable | type, reference: str = "StepLR", *, lr
     ...                   "ExponentialLR", gamma=0.9, steps=5)
     check_lr_schedule: <lambda> matches ExponentialLR(gamma=0.9) from lr 0.1 over epochs 0..5.
     """
+    time_limit = checked_time_limit(time_limit)
     steps = whole_number("steps", steps, minimum=1, advice="Pass how many epochs to compare.")
     _refuse_library(student)
     expected = _reference_lrs(reference, lr, steps, settings)

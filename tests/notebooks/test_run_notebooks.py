@@ -38,7 +38,7 @@ def run_notebook(path: pathlib.Path, timeout: int = TIMEOUT) -> float:
         client = nbclient.NotebookClient(notebook, km=kernel_manager(sockets), timeout=timeout, allow_errors=False,
                                          resources={"metadata": {"path": str(path.parent)}})
         started = time.perf_counter()
-        client.execute()
+        client.execute(cleanup_kc=True)  # nbclient shuts down only kernels it made itself, unless told to
         return time.perf_counter() - started
     finally:
         shutil.rmtree(sockets, ignore_errors=True)

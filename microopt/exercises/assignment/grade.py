@@ -127,7 +127,7 @@ def execute(notebook, time_limit: float, folder: str) -> tuple[str, int | None]:
     deadline = time.perf_counter() + time_limit
     with contextlib.ExitStack() as cleanup:
         cleanup.callback(shutil.rmtree, sockets, ignore_errors=True)
-        cleanup.enter_context(client.setup_kernel())
+        cleanup.enter_context(client.setup_kernel(cleanup_kc=True))  # shut the kernel down: we gave nbclient km
         for index, cell in enumerate(notebook.cells):
             if cell.cell_type != "code":
                 continue

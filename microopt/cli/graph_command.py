@@ -6,6 +6,7 @@ import argparse
 import pathlib
 import sys
 
+from microopt.cli.common import positive_int
 from microopt.cli.expression import FUNCTIONS, MAX_CHARACTERS, MAX_NODES, ExpressionError, build, parse_variables
 from microopt.viz.graph import save_graph
 
@@ -46,7 +47,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                         help="left to right (LR, default) or top to bottom (TB)")
     parser.add_argument("--local-grads", action="store_true",
                         help="label every edge with its local derivative d(result)/d(input)")
-    parser.add_argument("--max-nodes", type=_positive_int, default=MAX_NODES, metavar="N",
+    parser.add_argument("--max-nodes", type=positive_int, default=MAX_NODES, metavar="N",
                         help="refuse expressions that make more Values than this (default: %(default)s)")
     parser.add_argument("--no-backward", action="store_true",
                         help="draw the graph before backward(): gradients shown as not computed")
@@ -93,13 +94,3 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error(str(error))
     print(f"diagram: {path}")
     return 0
-
-
-def _positive_int(text: str) -> int:
-    try:
-        number = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"{number} is not >= 1")
-    return number

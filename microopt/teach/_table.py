@@ -10,6 +10,8 @@ from __future__ import annotations
 import html
 from typing import Sequence
 
+from microopt.train.text import format_table
+
 
 def fmt(x: object) -> str:
     """A cell: floats with 6 significant digits, bools and ints as they are, None as ''."""
@@ -21,17 +23,11 @@ def fmt(x: object) -> str:
 
 
 def text_table(header: Sequence[str], rows: Sequence[Sequence[object]], indent: str = "") -> str:
-    """Columns padded to their widest cell, numbers right-aligned, words left-aligned."""
-    cells = [[fmt(c) for c in row] for row in rows]
-    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(header)]
-    numeric = [all(isinstance(row[i], (int, float)) and not isinstance(row[i], bool)
-                   for row in rows if row[i] is not None) for i in range(len(header))]
+    """Columns padded to their widest cell, numbers right-aligned, words left-aligned (no rule).
 
-    def line(items: Sequence[str]) -> str:
-        padded = (s.rjust(w) if num else s.ljust(w) for s, w, num in zip(items, widths, numeric))
-        return (indent + "  ".join(padded)).rstrip()
-
-    return "\n".join([line(header), *(line(r) for r in cells)])
+    The one table formatter, ``microopt.train.text.format_table``, with this module's cells.
+    """
+    return format_table(header, rows, labels=None, rule=False, indent=indent, cell=fmt)
 
 
 def html_table(header: Sequence[str], rows: Sequence[Sequence[object]], caption: str = "",

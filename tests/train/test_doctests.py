@@ -6,7 +6,7 @@ import importlib
 import pytest
 
 MODULES = ["microopt.train", "microopt.train.race", "microopt.train.sweep", "microopt.train.presets",
-           "microopt.train.callbacks"]
+           "microopt.train.callbacks", "microopt.train.text"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -12,6 +12,7 @@ import sys
 from typing import Any, Sequence
 
 from microopt.bench.suite import run
+from microopt.train.text import format_table as aligned_table
 
 ENGINES = ("microopt", "micrograd", "torch")
 
@@ -58,7 +59,7 @@ def format_table(result: dict[str, Any]) -> str:
     collector = "; ".join(f"{name} {g['collections']} / {g['objects_freed_by_gc']:,}"
                           for name, g in result["gc_per_step"].items())
     out = [f"microopt {result['microopt']} on Python {result['python']}  ({versions}){quick}", ""]
-    out += _aligned(lines, left=2)
+    out += aligned_table(lines[0], lines[1:], labels=2).splitlines()
     out += [
         "",
         "Times are medians per training step (or per chain, per node) of several steps plus the "
@@ -87,17 +88,7 @@ def _optimizer_table(optimizers: dict[str, Any]) -> list[str]:
               for r in optimizers["rows"]]
     overhead = [f"{label}: {_figure(seconds, 's')} per step() of one parameter (the fixed cost of a call)"
                 for label, seconds in optimizers["one_parameter_seconds"].items()]
-    return ["Optimizer step cost (microopt.optim)", *_aligned(lines, left=1), *overhead]
-
-
-def _aligned(lines: list[tuple[str, ...]], left: int) -> list[str]:
-    """Columns padded to a common width (the first ``left`` flush left, numbers flush right), a rule
-    under the header."""
-    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
-    text = ["  ".join(cell.ljust(width) if i < left else cell.rjust(width)
-                      for i, (cell, width) in enumerate(zip(line, widths))).rstrip()
-            for line in lines]
-    return [text[0], "-" * max(map(len, text)), *text[1:]]
+    return ["Optimizer step cost (microopt.optim)", *aligned_table(lines[0], lines[1:]).splitlines(), *overhead]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,6 +8,11 @@ This module imports nothing from microopt, so any module may use it (it sits bel
 Numbers from numpy are accepted wherever Python's are: whole numbers through
 ``operator.index`` (``numpy.int64(3)``), real numbers through ``numbers.Real``
 (``numpy.float32(0.1)``). ``True`` and ``False`` are never taken for 1 and 0.
+
+Command lines use the same checks through ``whole_number_argument`` and ``real_number_argument``,
+argparse types that refuse a flag's text with the same message (argparse prefixes the flag)::
+
+    microopt race: error: argument --steps: Invalid steps: 0 (must be a whole number from 1 to 1,000,000).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from __future__ import annotations
 import math
 import operator
 from numbers import Real
-from typing import Any
+from typing import Any, Callable
 
 
 def invalid(name: str, value: Any, rule: str, advice: str = "") -> str:
@@ -78,6 +83,47 @@ def sign(x: float) -> float:
     return float((x > 0.0) - (x < 0.0))
 
 
+def whole_number_argument(name: str, *, minimum: int | None = 1, maximum: int | None = None,
+                          advice: str = "") -> Callable[[str], int]:
+    """An argparse ``type``: the flag's text as ``whole_number(name, ...)`` takes it, with its message."""
+
+    def parse(text: str) -> int:
+        try:
+            value: Any = int(text)
+        except ValueError:
+            value = text  # refused below, shown as the text that was typed
+        return _for_argparse(whole_number, name, value, minimum=minimum, maximum=maximum, advice=advice)
+
+    parse.__name__ = "whole number"  # argparse names the type in its own "invalid ... value" messages
+    return parse
+
+
+def real_number_argument(name: str, *, minimum: float | None = None, maximum: float | None = None,
+                         above: float | None = None, below: float | None = None, finite: bool = True,
+                         advice: str = "") -> Callable[[str], float]:
+    """An argparse ``type``: the flag's text as ``real_number(name, ...)`` takes it, with its message."""
+
+    def parse(text: str) -> float:
+        try:
+            value: Any = float(text)
+        except ValueError:
+            value = text
+        return _for_argparse(real_number, name, value, minimum=minimum, maximum=maximum, above=above,
+                             below=below, finite=finite, advice=advice)
+
+    parse.__name__ = "number"
+    return parse
+
+
+def _for_argparse(check: Callable, name: str, value: Any, **bounds: Any):
+    import argparse  # here, not at the top: the library's checks need not load it (2.5 ms with gettext)
+
+    try:
+        return check(name, value, **bounds)
+    except ValueError as error:  # argparse turns this one into a usage error, exit status 2
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _number_text(value: Real) -> str:
     try:
         return repr(value) if isinstance(value, (int, float)) else repr(float(value))
@@ -87,11 +133,11 @@ def _number_text(value: Real) -> str:
 
 def _range_text(minimum: int | None, maximum: int | None) -> str:
     if minimum is not None and maximum is not None:
-        return f" from {minimum} to {maximum}"
+        return f" from {minimum:,} to {maximum:,}"
     if minimum is not None:
-        return f" >= {minimum}"
+        return f" >= {minimum:,}"
     if maximum is not None:
-        return f" <= {maximum}"
+        return f" <= {maximum:,}"
     return ""
 
 

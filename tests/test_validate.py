@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -76,3 +77,51 @@ def test_flags_are_bools_only():
 def test_sign_is_zero_at_zero_as_in_torch():
     assert [sign(-2.5), sign(0.0), sign(-0.0), sign(3)] == [-1.0, 0.0, 0.0, 1.0]
     assert math.isnan(sign(math.nan))
+
+
+# ----------------------------------------------------------------- command-line flags
+def _parser(flag_type):
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="microopt race")
+    parser.add_argument("--steps", type=flag_type)
+    return parser
+
+
+@pytest.mark.parametrize("text, shown", [("0", "0"), ("ten", "'ten'"), ("2.5", "'2.5'"), ("1001", "1001")])
+def test_a_whole_number_flag_is_refused_with_the_same_message(text, shown, capsys):
+    from microopt._validate import whole_number_argument
+
+    with pytest.raises(SystemExit) as exit_:
+        _parser(whole_number_argument("steps", maximum=1000)).parse_args(["--steps", text])
+    assert exit_.value.code == 2
+    message = f"Invalid steps: {shown} (must be a whole number from 1 to 1,000)."
+    assert capsys.readouterr().err.splitlines()[-1] == f"microopt race: error: argument --steps: {message}"
+    with pytest.raises(ValueError, match=re.escape(message)):  # what the library says for the same value
+        whole_number("steps", int(text) if text.isdigit() else text, minimum=1, maximum=1000)
+
+
+def test_a_real_number_flag_takes_what_real_number_takes():
+    import argparse
+
+    from microopt._validate import real_number_argument
+
+    lr = real_number_argument("lr", above=0.0)
+    assert lr("1e-3") == 0.001 and lr("2") == 2.0
+    for text, shown in [("0", "0.0"), ("inf", "inf"), ("nan", "nan"), ("fast", "'fast'")]:
+        with pytest.raises(argparse.ArgumentTypeError, match=re.escape(f"Invalid lr: {shown} (must be a finite "
+                                                                       "number > 0).")):
+            lr(text)
+
+
+def test_no_module_checks_numbers_by_hand():
+    """The inline copy `isinstance(x, bool) or not isinstance(x, int) or x < 1` is whole_number's job."""
+    import pathlib
+
+    import microopt
+
+    root = pathlib.Path(microopt.__file__).parent
+    copy = re.compile(r"not isinstance\(\w+, int\)|must be positive|ArgumentTypeError\((?!invalid\()")
+    found = [f"{path.relative_to(root)}:{number}" for path in root.rglob("*.py") if path.name != "_validate.py"
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if copy.search(line)]
+    assert found == []

@@ -8,12 +8,12 @@ training and a test set with the same seed.
 from __future__ import annotations
 
 import argparse
-import math
 import pathlib
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from microopt import data, functions
+from microopt._validate import invalid, real_number, real_number_argument, whole_number, whole_number_argument
 from microopt.functions import NAMES as FUNCTION_NAMES
 from microopt.nn import MLP
 from microopt.train.presets import PRESETS, preset
@@ -37,54 +37,26 @@ MAX_EPOCHS = 100_000
 MAX_PER_DECADE = 100  # learning rates per factor of 10 in a sweep
 
 
-def whole_number(maximum: int | None = None, minimum: int = 1) -> Callable[[str], int]:
-    """An argparse type: a whole number from ``minimum`` to ``maximum``, refused with one wording."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if value < minimum or (maximum is not None and value > maximum):
-            bound = f"from {minimum} to {maximum:,}" if maximum is not None else f">= {minimum}"
-            raise argparse.ArgumentTypeError(f"{value:,} must be a whole number {bound}")
-        return value
-
-    parse.__name__ = "whole number"  # argparse names the type in "invalid ... value" messages
-    return parse
-
-
-positive_int = whole_number()
-
-
-def positive_float(text: str) -> float:
-    """argparse type: a finite number > 0 (learning rates, thresholds)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0.0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"{value:g} must be a finite number > 0")
-    return value
+positive_int = whole_number_argument("number")
 
 
 def int_list(text: str) -> list[int]:
     """argparse type: hidden layer sizes such as ``16,16``, within ``MAX_LAYER``, ``MAX_LAYERS``, ``MAX_WEIGHTS``."""
+    rule = f"must be at most {MAX_LAYERS} comma-separated whole numbers from 1 to {MAX_LAYER:,}"
+    advice = "For example 16,16."
     try:
-        sizes = [int(part) for part in text.split(",") if part.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of whole numbers") from None
-    if not sizes or min(sizes) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r}: give layer sizes >= 1, e.g. 16,16")
-    if max(sizes) > MAX_LAYER or len(sizes) > MAX_LAYERS:
-        raise argparse.ArgumentTypeError(
-            f"{text!r}: at most {MAX_LAYERS} hidden layers of at most {MAX_LAYER:,} units, e.g. 16,16")
+        sizes = [whole_number("hidden", int(part), minimum=1, maximum=MAX_LAYER)
+                 for part in text.split(",") if part.strip()]
+    except ValueError:  # a size that is not a whole number, or outside 1..MAX_LAYER
+        raise argparse.ArgumentTypeError(invalid("hidden", text, rule, advice)) from None
+    if not 1 <= len(sizes) <= MAX_LAYERS:
+        raise argparse.ArgumentTypeError(invalid("hidden", text, rule, advice))
     widths = [2, *sizes, 3]
     weights = sum((a + 1) * b for a, b in zip(widths, widths[1:]))
     if weights > MAX_WEIGHTS:
-        raise argparse.ArgumentTypeError(
-            f"{text!r}: that MLP has {weights:,} weights, more than the {MAX_WEIGHTS:,} a scalar engine trains "
-            "in reasonable time; use smaller layers, e.g. 16,16")
+        raise argparse.ArgumentTypeError(invalid(
+            "hidden", text, f"must make an MLP of at most {MAX_WEIGHTS:,} weights; this one has {weights:,}",
+            "A scalar engine trains larger ones too slowly: use smaller layers, e.g. 16,16."))
     return sizes
 
 
@@ -104,12 +76,12 @@ def add_problem_arguments(parser: argparse.ArgumentParser, default: str, *, func
     parser.add_argument("--problem", default=default, metavar="NAME",
                         help=f"one of {', '.join(choices)} (default: %(default)s)")
     group = parser.add_argument_group("datasets (moons, circles, spirals)")
-    group.add_argument("--samples", type=whole_number(MAX_SAMPLES), default=100,
+    group.add_argument("--samples", type=whole_number_argument("samples", maximum=MAX_SAMPLES), default=100,
                        help="samples in the dataset, a quarter "
                        "of them held out for testing (default: %(default)s)")
     group.add_argument("--hidden", type=int_list, default=[8, 8], metavar="SIZES",
                        help="hidden layer sizes of the MLP (default: 8,8)")
-    group.add_argument("--batch-size", type=positive_int, default=batch_size, metavar="B",
+    group.add_argument("--batch-size", type=whole_number_argument("batch-size"), default=batch_size, metavar="B",
                        help=f"samples per step (default: {batch_size or 'all of them: full-batch gradient descent'})")
     if functions:
         group = parser.add_argument_group("2-D functions")
@@ -118,12 +90,12 @@ def add_problem_arguments(parser: argparse.ArgumentParser, default: str, *, func
 
 
 def _point(text: str) -> tuple[float, float]:
+    """argparse type: a start point ``X,Y`` of two finite numbers."""
     try:
-        x, y = (float(part) for part in text.split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a point X,Y such as -1.2,1") from None
-    if not (math.isfinite(x) and math.isfinite(y)):
-        raise argparse.ArgumentTypeError(f"{text!r}: the start must be two finite numbers")
+        x, y = (real_number("start", float(part)) for part in text.split(","))
+    except ValueError:  # not two parts, not numbers, or not finite
+        rule = "must be a point X,Y of two finite numbers"
+        raise argparse.ArgumentTypeError(invalid("start", text, rule, "For example -1.2,1.")) from None
     return x, y
 
 
@@ -156,9 +128,9 @@ def optimizer_choices(parser: argparse.ArgumentParser, specs: Iterable[str], lr:
                          "use --min-lr and --max-lr to choose the rates")
         if lr_text:
             try:
-                own_lr = positive_float(lr_text)
+                own_lr = real_number_argument(f"learning rate of {key}", above=0.0)(lr_text)
             except argparse.ArgumentTypeError as error:
-                parser.error(f"learning rate of {name!r}: {error}")
+                parser.error(str(error))
         label = key if key not in choices else spec  # "gd:0.1" when gd appears twice
         if label in choices:
             parser.error(f"optimizer {spec!r} is given twice")

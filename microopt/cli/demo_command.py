@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import pathlib
 
+from microopt._validate import whole_number_argument
 from microopt.cli import common
 from microopt.cli.sweep_command import sweep
 from microopt.engine import Value
@@ -51,9 +52,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=pathlib.Path, default=common.DEFAULT_OUT, metavar="DIR",
                         help="folder for the figures (default: %(default)s/)")
-    parser.add_argument("--steps", type=common.whole_number(common.MAX_STEPS), default=1000,
+    parser.add_argument("--steps", type=whole_number_argument("steps", maximum=common.MAX_STEPS), default=1000,
                         help="steps of every Rosenbrock run, in the sweeps and the race (default: %(default)s)")
-    parser.add_argument("--moons-steps", type=common.whole_number(common.MAX_STEPS), default=300, metavar="N",
+    parser.add_argument("--moons-steps", type=whole_number_argument("moons-steps", maximum=common.MAX_STEPS),
+                        default=300, metavar="N",
                         help="steps of every moons run (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=0,
                         help="seed of the moons data, weights and minibatches (default: %(default)s)")

@@ -6,7 +6,7 @@ import argparse
 import pathlib
 import sys
 
-from microopt.cli.common import positive_int
+from microopt._validate import whole_number_argument
 from microopt.cli.expression import FUNCTIONS, MAX_CHARACTERS, MAX_NODES, ExpressionError, build, parse_variables
 from microopt.viz.graph import save_graph
 
@@ -47,7 +47,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                         help="left to right (LR, default) or top to bottom (TB)")
     parser.add_argument("--local-grads", action="store_true",
                         help="label every edge with its local derivative d(result)/d(input)")
-    parser.add_argument("--max-nodes", type=positive_int, default=MAX_NODES, metavar="N",
+    parser.add_argument("--max-nodes", type=whole_number_argument("max-nodes"), default=MAX_NODES, metavar="N",
                         help="refuse expressions that make more Values than this (default: %(default)s)")
     parser.add_argument("--no-backward", action="store_true",
                         help="draw the graph before backward(): gradients shown as not computed")

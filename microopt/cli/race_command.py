@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from microopt._validate import real_number_argument, whole_number_argument
 from microopt.cli import common
 from microopt.train import race
 from microopt.train.presets import PRESETS
@@ -31,11 +32,11 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--optimizers", action="append", metavar="NAMES",
                         help="comma-separated presets, e.g. gd,momentum:0.05,adam "
                              "(default: gd,momentum,rmsprop,adam)")
-    parser.add_argument("--lr", type=common.positive_float, default=None,
+    parser.add_argument("--lr", type=real_number_argument("lr", above=0.0), default=None,
                         help="learning rate for every optimizer given without its own")
-    parser.add_argument("--steps", type=common.whole_number(common.MAX_STEPS), default=500,
+    parser.add_argument("--steps", type=whole_number_argument("steps", maximum=common.MAX_STEPS), default=500,
                         help="steps per run (default: %(default)s)")
-    parser.add_argument("--threshold", type=float, default=None,
+    parser.add_argument("--threshold", type=real_number_argument("threshold"), default=None,
                         help="count the steps until the loss is <= this (default for 2-D functions: "
                              "the minimum + 0.001)")
     common.add_output_arguments(parser)

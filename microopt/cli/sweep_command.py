@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from microopt._validate import real_number_argument, whole_number_argument
 from microopt.cli import common
 from microopt.train import log_space, lr_sweep
 from microopt.viz import plot_lr_sweep
@@ -25,11 +26,14 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     common.add_problem_arguments(parser, default="rosenbrock")
     parser.add_argument("--optimizers", action="append", metavar="NAMES",
                         help="comma-separated presets, e.g. gd,adam (default: sgd)")
-    parser.add_argument("--min-lr", type=common.positive_float, default=1e-4, help="(default: %(default)g)")
-    parser.add_argument("--max-lr", type=common.positive_float, default=1.0, help="(default: %(default)g)")
-    parser.add_argument("--per-decade", type=common.whole_number(common.MAX_PER_DECADE), default=2,
+    parser.add_argument("--min-lr", type=real_number_argument("min-lr", above=0.0), default=1e-4,
+                        help="(default: %(default)g)")
+    parser.add_argument("--max-lr", type=real_number_argument("max-lr", above=0.0), default=1.0,
+                        help="(default: %(default)g)")
+    parser.add_argument("--per-decade", type=whole_number_argument("per-decade", maximum=common.MAX_PER_DECADE),
+                        default=2,
                         help="learning rates per factor of 10 (default: %(default)s)")
-    parser.add_argument("--steps", type=common.whole_number(common.MAX_STEPS), default=200,
+    parser.add_argument("--steps", type=whole_number_argument("steps", maximum=common.MAX_STEPS), default=200,
                         help="steps per run (default: %(default)s)")
     common.add_output_arguments(parser)
     parser.set_defaults(run=run, parser=parser)

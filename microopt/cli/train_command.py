@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import math
 
+from microopt._validate import real_number_argument, whole_number_argument
 from microopt.cli import common
 from microopt.nn.layers import ACTIVATIONS
 from microopt.train import DivergenceError, fit
@@ -30,11 +30,12 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                         help="activation of the hidden layers (default: %(default)s)")
     parser.add_argument("--optimizer", default="adam", metavar="NAME",
                         help="a preset, optionally with its learning rate: adam, sgd:0.1 ... (default: adam)")
-    parser.add_argument("--lr", type=common.positive_float, default=None,
+    parser.add_argument("--lr", type=real_number_argument("lr", above=0.0), default=None,
                         help="learning rate (default: the preset's own)")
-    parser.add_argument("--epochs", type=common.whole_number(common.MAX_EPOCHS), default=20,
+    parser.add_argument("--epochs", type=whole_number_argument("epochs", maximum=common.MAX_EPOCHS), default=20,
                         help="(default: %(default)s)")
-    parser.add_argument("--l2", type=float, default=0.0, help="L2 penalty strength (default: 0)")
+    parser.add_argument("--l2", type=real_number_argument("l2", minimum=0.0), default=0.0,
+                        help="L2 penalty strength (default: 0)")
     common.add_output_arguments(parser)
     parser.set_defaults(run=run, parser=parser)
     return parser
@@ -45,8 +46,6 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     choices = common.optimizer_choices(parser, [args.optimizer], args.lr)
     if len(choices) != 1:
         parser.error(f"--optimizer takes one optimizer, got {args.optimizer!r}; use `microopt race` to compare")
-    if not (args.l2 >= 0 and math.isfinite(args.l2)):
-        parser.error(f"--l2 {args.l2:g} must be >= 0")
     (optimizer_name, (key, lr)), = choices.items()
     problem = common.problem_or_error(parser, args, name, activation=args.activation)
     model = problem.make_model()

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from microopt._validate import flag, invalid, real_number, whole_number
+
 
 class EarlyStopping:
     """Stop when ``monitor`` has not improved by more than ``min_delta`` for ``patience`` epochs.
@@ -31,16 +33,15 @@ class EarlyStopping:
     def __init__(self, monitor: str = "val_loss", patience: int = 5, min_delta: float = 0.0, model: Any = None,
                  restore_best_weights: bool = True) -> None:
         if monitor not in ("val_loss", "train_loss"):
-            raise ValueError(f"Invalid monitor: {monitor!r} (EarlyStopping watches 'val_loss' or 'train_loss').")
-        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 0:
-            raise ValueError(f"Invalid patience: {patience!r} (must be a whole number >= 0).")
-        if isinstance(min_delta, bool) or not isinstance(min_delta, (int, float)) or not min_delta >= 0:
-            raise ValueError(f"Invalid min_delta: {min_delta!r} (must be >= 0).")
+            raise ValueError(invalid("monitor", monitor, "must be 'val_loss' or 'train_loss'",
+                                     "EarlyStopping watches a loss; 'val_loss' needs val_data= in fit."))
         self.monitor = monitor
-        self.patience = patience
-        self.min_delta = float(min_delta)
+        self.patience = whole_number("patience", patience, minimum=0,
+                                     advice="It is how many epochs without improvement to wait.")
+        self.min_delta = real_number("min_delta", min_delta, minimum=0.0,
+                                     advice="It is how much lower the loss must be to count as better.")
         self.model = model
-        self.restore_best_weights = restore_best_weights
+        self.restore_best_weights = flag("restore_best_weights", restore_best_weights)
         self.best = math.inf
         self.best_epoch: int | None = None
         self.best_weights: dict[str, float] | None = None

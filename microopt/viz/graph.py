@@ -33,6 +33,7 @@ import math
 import pathlib
 from typing import Iterable, Mapping, Union
 
+from microopt._validate import whole_number
 from microopt.engine.value import Value
 
 PARAMETER_COLOR = "#cfe2f3"  # light blue
@@ -163,9 +164,8 @@ def draw_graph(root: Value, *, parameters=None, highlight: Highlight = None,
     if highlight_labels is not None and not isinstance(highlight_labels, Mapping):
         raise TypeError(f"highlight_labels must be a dict color -> meaning, e.g. {{'#b6d7a8': 'received "
                         f"gradient'}}, got {type(highlight_labels).__name__}: {highlight_labels!r}.")
-    for name, number in (("precision", precision), ("max_nodes", max_nodes)):
-        if isinstance(number, bool) or not isinstance(number, int) or number < 1:
-            raise ValueError(f"Invalid {name}: {number!r} (must be a whole number >= 1).")
+    precision = whole_number("precision", precision, minimum=1, advice="It is the significant digits shown.")
+    max_nodes = whole_number("max_nodes", max_nodes, minimum=1, advice="Pass the largest graph to draw.")
     order = root.topological_order()
     if len(order) > max_nodes:
         raise ValueError(

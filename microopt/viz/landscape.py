@@ -11,9 +11,14 @@ import math
 from numbers import Real
 from typing import Any, Mapping
 
+from microopt._validate import invalid, real_number, whole_number
 from microopt.engine.value import Value
 from microopt.functions import get
 from microopt.viz.protocols import Race, Run
+
+# The function runs resolution² times, in Python: 1000 is a million calls, half a minute.
+MAX_RESOLUTION = 1000
+MAX_LEVELS = 200  # contour levels; more are not told apart by eye
 
 
 def as_number(value: object, where: str) -> float:
@@ -21,7 +26,7 @@ def as_number(value: object, where: str) -> float:
     if isinstance(value, Value):
         return value.data
     if isinstance(value, Real) and not isinstance(value, bool):
-        return float(value)
+        return float(value)  # inf and nan too: they are how a diverged run is drawn
     raise TypeError(f"{where} must be a number or a Value, got {type(value).__name__}: {value!r}.")
 
 
@@ -42,13 +47,15 @@ def read_bounds(function: Any, bounds: Any) -> tuple[tuple[float, float], tuple[
     bounds = bounds if bounds is not None else getattr(function, "bounds", None)
     if bounds is None:
         raise ValueError("plot_contour: this function has no .bounds; pass bounds=((xmin, xmax), (ymin, ymax)).")
+    rule = "must be ((xmin, xmax), (ymin, ymax)) of finite numbers"
     try:
         (x0, x1), (y0, y1) = bounds
-        x0, x1, y0, y1 = (float(v) for v in (x0, x1, y0, y1))
+        x0, x1, y0, y1 = (real_number("bounds", v) for v in (x0, x1, y0, y1))
     except (TypeError, ValueError):
-        raise ValueError(f"Invalid bounds: {bounds!r} (expected ((xmin, xmax), (ymin, ymax))).") from None
+        raise ValueError(invalid("bounds", bounds, rule, "For example ((-2, 2), (-1, 3)).")) from None
     if not (x0 < x1 and y0 < y1):
-        raise ValueError(f"Invalid bounds: {bounds!r} (each range needs min < max).")
+        raise ValueError(invalid("bounds", bounds, rule + ", each range with min < max",
+                                 "For example ((-2, 2), (-1, 3))."))
     return (x0, x1), (y0, y1)
 
 
@@ -103,10 +110,9 @@ def draw_landscape(ax, function: Any, *, bounds: Any = None, levels: int = 30, l
 
     function = resolve_function(function)
     (x0, x1), (y0, y1) = read_bounds(function, bounds)
-    if isinstance(levels, bool) or not isinstance(levels, int) or levels < 2:
-        raise ValueError(f"Invalid levels: {levels!r} (the number of contour levels, a whole number >= 2).")
-    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 10:
-        raise ValueError(f"Invalid resolution: {resolution!r} (grid points per axis, a whole number >= 10).")
+    levels = whole_number("levels", levels, minimum=2, maximum=MAX_LEVELS, advice="It is the number of contour levels.")
+    resolution = whole_number("resolution", resolution, minimum=10, maximum=MAX_RESOLUTION,
+                              advice="It is the number of grid points per axis; 100 to 150 draw a smooth map.")
     xs = np.linspace(x0, x1, resolution)
     ys = np.linspace(y0, y1, resolution)
     Z = np.array([[_value_or_nan(function, float(x), float(y)) for x in xs] for y in ys], dtype=float)

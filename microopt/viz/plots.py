@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping, Sequence
 
+from microopt._validate import real_number
 from microopt.viz.landscape import (as_number, default_title, draw_landscape, landscape_figsize, read_bounds,
                                     read_trajectories, resolve_function, trajectory_style)
 from microopt.viz.protocols import Race, Run, Sweep, TrainingRecords
@@ -195,9 +196,8 @@ def plot_lr_sweep(lrs: Any, losses: Any = None, *, ax: Any = None, log: bool | s
     rates = [as_number(v, f"lr {i}") for i, v in enumerate(lrs)]
     if not rates:
         raise ValueError("plot_lr_sweep: got no learning rates.")
-    bad = [r for r in rates if not (r > 0.0 and math.isfinite(r))]
-    if bad:
-        raise ValueError(f"plot_lr_sweep: learning rates must be positive for a log axis, got {bad[0]!r}.")
+    rates = [real_number(f"lr {i}", r, above=0.0, advice="plot_lr_sweep draws the rates on a log axis.")
+             for i, r in enumerate(rates)]
     series = dict(losses) if isinstance(losses, Mapping) else {"": losses}
     own_figure = ax is None
     fig, ax = new_axes(ax, figsize=(7.0, 4.2))

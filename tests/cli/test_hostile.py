@@ -11,26 +11,37 @@ import tracemalloc
 
 import pytest
 
+from microopt._validate import whole_number_argument
 from microopt.cli import common
 from microopt.cli.main import main
 
 REFUSED = [
     (["train", "--samples", "1000000000"],
-     "argument --samples: 1,000,000,000 must be a whole number from 1 to 100,000"),
+     "argument --samples: Invalid samples: 1000000000 (must be a whole number from 1 to 100,000)."),
     (["race", "--problem", "moons", "--samples", "100001"],
-     "argument --samples: 100,001 must be a whole number from 1 to 100,000"),
-    (["train", "--hidden", "100000,100000"], "'100000,100000': at most 10 hidden layers of at most 1,024 units"),
-    (["train", "--hidden", "1025"], "'1025': at most 10 hidden layers of at most 1,024 units"),
-    (["train", "--hidden", ",".join(["4"] * 11)], "at most 10 hidden layers"),
-    (["train", "--hidden", "1024,1024"], "that MLP has 1,055,747 weights, more than the 100,000"),
-    (["lr-sweep", "--per-decade", "1000000"], "argument --per-decade: 1,000,000 must be a whole number from 1 to 100"),
-    (["lr-sweep", "--per-decade", "0"], "argument --per-decade: 0 must be a whole number from 1 to 100"),
-    (["lr-sweep", "--steps", "10000000"], "argument --steps: 10,000,000 must be a whole number from 1 to 1,000,000"),
-    (["race", "--steps", "1000001"], "argument --steps: 1,000,001 must be a whole number from 1 to 1,000,000"),
-    (["demo", "--moons-steps", "99999999"], "argument --moons-steps: 99,999,999 must be a whole number from 1"),
-    (["train", "--epochs", "100001"], "argument --epochs: 100,001 must be a whole number from 1 to 100,000"),
-    (["train", "--epochs", "1e9"], "argument --epochs: '1e9' is not a whole number"),
-    (["train", "--samples", "-3"], "argument --samples: -3 must be a whole number from 1 to 100,000"),
+     "argument --samples: Invalid samples: 100001 (must be a whole number from 1 to 100,000)."),
+    (["train", "--hidden", "100000,100000"],
+     "Invalid hidden: '100000,100000' (must be at most 10 comma-separated whole numbers from 1 to 1,024)"),
+    (["train", "--hidden", "1025"],
+     "Invalid hidden: '1025' (must be at most 10 comma-separated whole numbers from 1 to 1,024)"),
+    (["train", "--hidden", ",".join(["4"] * 11)], "(must be at most 10 comma-separated whole numbers"),
+    (["train", "--hidden", "1024,1024"], "(must make an MLP of at most 100,000 weights; this one has 1,055,747)"),
+    (["lr-sweep", "--per-decade", "1000000"],
+     "argument --per-decade: Invalid per-decade: 1000000 (must be a whole number from 1 to 100)."),
+    (["lr-sweep", "--per-decade", "0"],
+     "argument --per-decade: Invalid per-decade: 0 (must be a whole number from 1 to 100)."),
+    (["lr-sweep", "--steps", "10000000"],
+     "argument --steps: Invalid steps: 10000000 (must be a whole number from 1 to 1,000,000)."),
+    (["race", "--steps", "1000001"],
+     "argument --steps: Invalid steps: 1000001 (must be a whole number from 1 to 1,000,000)."),
+    (["demo", "--moons-steps", "99999999"],
+     "argument --moons-steps: Invalid moons-steps: 99999999 (must be a whole number from 1"),
+    (["train", "--epochs", "100001"],
+     "argument --epochs: Invalid epochs: 100001 (must be a whole number from 1 to 100,000)."),
+    (["train", "--epochs", "1e9"],
+     "argument --epochs: Invalid epochs: '1e9' (must be a whole number from 1 to 100,000)."),
+    (["train", "--samples", "-3"],
+     "argument --samples: Invalid samples: -3 (must be a whole number from 1 to 100,000)."),
 ]
 
 
@@ -63,4 +74,4 @@ def test_the_weight_count_is_the_mlps_own():
 
 @pytest.mark.parametrize("maximum, text, value", [(10, "10", 10), (10, "1", 1), (None, "123456789", 123456789)])
 def test_whole_number_type_accepts_its_range(maximum, text, value):
-    assert common.whole_number(maximum)(text) == value
+    assert whole_number_argument("n", maximum=maximum)(text) == value

@@ -76,9 +76,11 @@ def test_max_nodes_raises_the_limit_for_drawing_too(tmp_path, capsys):
     assert status == 0 and "= 400" in out and (tmp_path / "g.dot").read_text().count("->") >= 400
 
 
-@pytest.mark.parametrize("value, words", [("0", "argument --max-nodes: 0 must be a whole number >= 1"),
-                                          ("many", "argument --max-nodes: 'many' is not a whole number"),
-                                          ("2.5", "argument --max-nodes: '2.5' is not a whole number")])
+@pytest.mark.parametrize("value, words", [
+    ("0", "argument --max-nodes: Invalid max-nodes: 0 (must be a whole number >= 1)."),
+    ("many", "argument --max-nodes: Invalid max-nodes: 'many' (must be a whole number >= 1)."),
+    ("2.5", "argument --max-nodes: Invalid max-nodes: '2.5' (must be a whole number >= 1)."),
+])
 def test_a_bad_max_nodes_is_a_usage_error(tmp_path, capsys, value, words):
     status, _, err = graph(["x", "x=1", "--max-nodes", value], tmp_path, capsys)
     assert status == 2 and words in err

@@ -11,10 +11,10 @@ PATH = [(0.5, 0.5), (0.25, 0.25), (0.0, 0.0)]
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"frames": 10**6}, "Invalid frames: 1000000 (must be a whole number from 1 to 1000). Each frame is a full image"),
-    ({"frames": MAX_FRAMES + 1}, "Invalid frames: 1001 (must be a whole number from 1 to 1000)."),
-    ({"frames": 2.5}, "Invalid frames: 2.5 (must be a whole number from 1 to 1000)."),
-    ({"frames": True}, "Invalid frames: True (must be a whole number from 1 to 1000)."),
+    ({"frames": 10**6}, "Invalid frames: 1000000 (must be a whole number from 1 to 1,000). Each frame is a full image"),
+    ({"frames": MAX_FRAMES + 1}, "Invalid frames: 1001 (must be a whole number from 1 to 1,000)."),
+    ({"frames": 2.5}, "Invalid frames: 2.5 (must be a whole number from 1 to 1,000)."),
+    ({"frames": True}, "Invalid frames: True (must be a whole number from 1 to 1,000)."),
     ({"fps": 10**4}, "Invalid fps: 10000 (must be a whole number from 1 to 100). Frames per second"),
     ({"fps": 0}, "Invalid fps: 0 (must be a whole number from 1 to 100)."),
 ])

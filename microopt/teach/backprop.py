@@ -128,11 +128,8 @@ class BackwardSteps:
         """
         if k is None:
             k = len(self._steps)
-        if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k <= len(self._steps):
-            raise ValueError(
-                f"Invalid step {k!r}: must be a whole number from 0 to {len(self._steps)} "
-                f"(this backward pass has {len(self._steps)} steps; 0 is before the first)."
-            )
+        k = whole_number("step", k, minimum=0, maximum=len(self._steps),
+                         advice=f"This backward pass has {len(self._steps)} steps; 0 is before the first.")
         grads = dict(self._start)
         grads[self.root] += self.gradient
         for step in self._steps[:k]:

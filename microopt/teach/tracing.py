@@ -32,6 +32,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from microopt._validate import whole_number
 from microopt.engine.value import Value
 from microopt.optim.optimizer import Optimizer
 from microopt.teach._table import error_html, html_table, text_table
@@ -261,8 +262,7 @@ def trace_steps(optimizer, loss_fn: Callable[[], Value], steps: int = 5, names=N
     your model; the table's title says so. ``restore=False`` keeps the steps taken, and the
     title says that instead.
     """
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"Invalid number of steps: {steps!r} (must be a whole number >= 1).")
+    steps = whole_number("steps", steps, minimum=1, advice="It is how many optimizer steps to trace.")
     t = trace(optimizer, names)
     params = [p for group in optimizer.param_groups for p in group["params"]]
     saved = ([(p.data, p.grad) for p in params], copy.deepcopy(dict(optimizer.state)), optimizer._step_count)

@@ -157,7 +157,7 @@ def test_bad_input_gets_a_clear_error():
     with pytest.raises(TypeError, match="Invalid seed gradient 'one'"):
         step_through(Value(1.0), gradient="one")
     steps = step_through(neuron()[2])
-    with pytest.raises(ValueError, match=r"Invalid step 4: must be a whole number from 0 to 3"):
+    with pytest.raises(ValueError, match=r"Invalid step: 4 \(must be a whole number from 0 to 3\)"):
         steps.grads(4)
 
 

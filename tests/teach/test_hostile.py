@@ -116,7 +116,7 @@ def test_nan_and_inf_flow_through_the_steps_as_backward_does():
 @pytest.mark.parametrize("steps_asked, shown", [(-1, "-1"), (4, "4"), (2.0, "2.0"), ("1", "'1'"), (True, "True")])
 def test_grads_of_an_impossible_step(steps_asked, shown):
     steps = step_through(chain(4))
-    with pytest.raises(ValueError, match=rf"Invalid step {shown}: must be a whole number from 0 to 3"):
+    with pytest.raises(ValueError, match=rf"Invalid step: {shown} \(must be a whole number from 0 to 3\)"):
         steps.grads(steps_asked)
 
 

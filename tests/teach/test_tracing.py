@@ -159,7 +159,7 @@ def test_bad_input_gets_a_clear_error():
         with trace(NoUpdate([Value(1.0)])):
             pass
     opt = SGD([Value(1.0)], lr=0.1)
-    with pytest.raises(ValueError, match="Invalid number of steps: 0"):
+    with pytest.raises(ValueError, match=r"Invalid steps: 0 \(must be a whole number >= 1\)"):
         trace_steps(opt, lambda: Value(1.0), steps=0)
     with pytest.raises(TypeError, match="loss_fn must return a Value"):
         trace_steps(opt, lambda: 1.0, steps=1)

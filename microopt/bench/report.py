@@ -11,6 +11,7 @@ import json
 import sys
 from typing import Any, Sequence
 
+from microopt._validate import whole_number_argument
 from microopt.bench.suite import run
 from microopt.train.text import format_table as aligned_table
 
@@ -98,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Time microopt against micrograd and PyTorch on micrograd's demo, a deep chain, "
                     "memory per node, and optimizer steps. Prints ratios and PASS/MISS per target.")
     parser.add_argument("--quick", action="store_true", help="a small, fast run (seconds, not minutes)")
-    parser.add_argument("--repeat", type=_positive, metavar="N",
+    parser.add_argument("--repeat", type=whole_number_argument("repeat"), metavar="N",
                         help="samples per measurement (the median is reported)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
     args = parser.parse_args(argv)
@@ -106,12 +107,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(json.dumps(result, indent=2) if args.json else format_table(result))
     return 0
 
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid repeat: {text!r} (must be a whole number >= 1)") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"invalid repeat: {value} (must be a whole number >= 1)")
-    return value

@@ -23,6 +23,7 @@ import platform
 from typing import Any, Callable
 
 import microopt
+from microopt._validate import whole_number
 from microopt.bench import chain, demo
 from microopt.bench.engines import load_engines
 from microopt.bench.memory import bytes_per_node
@@ -49,8 +50,7 @@ def run(quick: bool = False, repeat: int | None = None, log=lambda message: None
     """
     settings = dict(QUICK if quick else FULL)
     if repeat is not None:
-        if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
-            raise ValueError(f"Invalid repeat: {repeat!r} (must be a whole number >= 1).")
+        repeat = whole_number("repeat", repeat, minimum=1)
         settings["repeat"] = settings["chain_repeat"] = repeat
     engines, skipped = load_engines()
     X, y = demo.moons(settings["points"], seed=0)

@@ -23,11 +23,12 @@ import statistics
 import time
 from typing import Callable
 
+from microopt._validate import whole_number
+
 
 def interleaved(contenders: dict[str, Callable[[], object]], repeat: int) -> dict[str, list[float]]:
     """Seconds per call of each contender (its garbage collected inside the timing), ``repeat`` turns each."""
-    if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
-        raise ValueError(f"Invalid repeat: {repeat!r} (must be a whole number >= 1).")
+    repeat = whole_number("repeat", repeat, minimum=1)
     names = list(contenders)
     samples: dict[str, list[float]] = {name: [] for name in names}
     for round_ in range(repeat):

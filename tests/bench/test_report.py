@@ -107,4 +107,4 @@ def test_main_refuses_a_bad_repeat(bad, capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["--repeat", bad])
     assert exit_.value.code == 2
-    assert "invalid repeat" in capsys.readouterr().err
+    assert "argument --repeat: Invalid repeat: " in capsys.readouterr().err

@@ -30,3 +30,13 @@ def test_each_block_runs_in_a_fresh_interpreter(number, tmp_path):
     result = subprocess.run([sys.executable, "-c", BLOCKS[number]], cwd=tmp_path, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, f"README block {number + 1} failed:\n{BLOCKS[number]}\n{result.stderr}"
+
+
+def test_ci_runs_the_quick_starts_test_command():
+    """The quick start's second command, step by step, is what `.ci/run` runs: nothing hidden."""
+    quick_start = re.search(r"^## Quick start\n.*?^```bash\n(.*?)^```", README.read_text(), flags=re.S | re.M)
+    test_command = quick_start.group(1).splitlines()[1]
+    ci_lines = [line.strip() for line in (README.parent / ".ci" / "run").read_text().splitlines()]
+    steps = test_command.split(" && ")
+    assert steps[-1] == ".venv/bin/pytest" and ".venv/bin/pytest" in ci_lines
+    assert " && ".join(steps[:-1]) in ci_lines, f"`.ci/run` does not set up as the README says: {test_command}"

@@ -67,6 +67,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 def _timing(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", type=common.positive_int, default=None,
                         help="notebooks graded at once (default: one per core)")
+    parser.add_argument("--ahead", type=common.whole_number(minimum=0), default=None,
+                        help="fresh kernels started ahead of need while others run (default: as many as --jobs)")
     parser.add_argument("--time-limit", type=float, default=parser.get_default("time_limit") or 120.0,
                         metavar="SECONDS", help="per notebook (default: %(default)s)")
     parser.add_argument("--check-time-limit", type=float, default=None, metavar="SECONDS",
@@ -98,7 +100,7 @@ def run_grade(args, parser) -> int:
     if args.roster is not None:
         roster = [line.strip() for line in args.roster.read_text(encoding="utf-8").splitlines() if line.strip()]
     try:
-        results = grade(args.solution, args.submissions, args.out, roster=roster, jobs=args.jobs,
+        results = grade(args.solution, args.submissions, args.out, roster=roster, jobs=args.jobs, ahead=args.ahead,
                         time_limit=args.time_limit, check_time_limit=args.check_time_limit,
                         progress=_print_result)
     except (AssignmentError, FileNotFoundError) as error:
@@ -118,6 +120,6 @@ def run_autograder(args, parser) -> int:
 
 
 def run_benchmark(args, parser) -> int:
-    print(benchmark(args.solution, students=args.students, jobs=args.jobs, time_limit=args.time_limit,
+    print(benchmark(args.solution, students=args.students, jobs=args.jobs, ahead=args.ahead, time_limit=args.time_limit,
                     check_time_limit=args.check_time_limit, out=args.out))
     return 0

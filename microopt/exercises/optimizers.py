@@ -16,8 +16,9 @@ update), and the state, under the reference's names or PyTorch's (``exp_avg`` is
 each known mistake (``microopt.exercises.mistakes``, edits of the reference's own code) is
 replayed: one that reproduces the student's numbers gives the hint.
 
-Each check runs the student's code under a time limit (``time_limit`` seconds, an infinite
-loop fails with the step it happened at) and refuses delegation: a class deriving from
+Each check runs the student's code under a time limit (``time_limit`` seconds per step, an
+infinite loop fails with the step it happened at; a class that ran out of time once fails
+its later checks at once, instead of looping again) and refuses delegation: a class deriving from
 microopt's algorithm, or code calling its ``update``/``step``, fails with "write it yourself".
 
 A failure is a plain ``AssertionError``, so the checks work in a notebook and in any
@@ -27,6 +28,7 @@ autograder; success prints one line.
 from __future__ import annotations
 
 import contextlib
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,6 +81,9 @@ STATE_ALIASES = {
     "sum_sq": ("sum", "sum_sq", "sum_of_squares", "accumulator", "G", "cache"),
 }
 NON_NEGATIVE = ("v", "v_max", "square_avg", "sum_sq")  # running means and sums of g²
+# Classes whose step() ran out of time in a check, with that check's message: a second check
+# of the same class would most likely loop again (a notebook's next cell, a hidden test).
+_TIMED_OUT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 @dataclass
@@ -262,6 +267,9 @@ def check_optimizer(student: type, reference: str | type = "Adam", *, steps: int
     time_limit = checked_time_limit(time_limit)
     reference_cls = _reference_class(reference)
     _check_student_class(student, reference_cls)
+    if student in _TIMED_OUT:
+        raise AssertionError(f"{student.__name__} is not checked again: in an earlier check, "
+                             f"{_TIMED_OUT[student]}\nFix the loop, run the class's cell again, then this check.")
     steps = whole_number("steps", steps, minimum=1, advice="Pass how many steps to compare.")
     call = _format_call(reference_cls, hyperparameters)
     forbidden = forbidden_optimizer_code()
@@ -271,11 +279,15 @@ def check_optimizer(student: type, reference: str | type = "Adam", *, steps: int
         try:
             got = _run(student, problem, hyperparameters, steps, time_limit, forbidden)
         except (Exception, TimeLimitExceeded, Delegated) as error:
-            raise AssertionError(_construction_failure(student, reference_cls, call, hyperparameters,
-                                                       error, time_limit)) from None
+            failure = _construction_failure(student, reference_cls, call, hyperparameters, error, time_limit)
+            if isinstance(error, TimeLimitExceeded):
+                _TIMED_OUT[student] = failure
+            raise AssertionError(failure) from None
         failure = _first_difference(student, reference_cls, call, problem, expected, got,
                                     hyperparameters, rtol, atol, time_limit)
         if failure is not None:
+            if isinstance(got.error, TimeLimitExceeded):
+                _TIMED_OUT[student] = failure.split("\n")[0]
             raise AssertionError(failure) from (got.error if isinstance(got.error, Exception) else None)
         compared.update(dict.fromkeys(_compared_names(expected, got)))
     shared = (f"quantities compared by name: {', '.join(compared)}" if compared else

@@ -8,8 +8,11 @@ in one style or the other), a wrong default, a crash (the kernel exits), an infi
 (stopped by the grader's time limit), an empty notebook and a file that is not a notebook.
 Students are drawn from these kinds in turn until the class has ``students`` of them.
 
-``benchmark`` grades the class with ``grade`` (one process per core by default) and returns
-a report: the wall time, the time per submission, and the scores by kind.
+``benchmark`` grades the class with ``grade`` (``jobs`` notebooks at once, one per core by
+default, with ``ahead`` kernels starting meanwhile) and returns a report: the wall time;
+the CPU seconds per notebook, this process's and its kernels' (what a busy machine cannot
+hide: on a shared machine the wall time also holds other people's work); how much of the
+kernels' start-up the pool hid; and the scores by kind.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import copy
 import pathlib
 import tempfile
 import time
+from contextlib import contextmanager
 
 from microopt.exercises.assignment.grade import grade
 from microopt.exercises.assignment.notebook import read_assignment
@@ -95,23 +99,63 @@ def _answer_of(assignment, cell) -> str:
     return teacher.source if teacher is not None else ""
 
 
-def benchmark(solution, *, students: int = 100, jobs: int | None = None, time_limit: float = 10.0,
-              check_time_limit: float | None = None, out=None) -> str:
+@contextmanager
+def cpu_seconds():
+    """Yield a dict that gets, on exit, the CPU seconds of this process and of its finished children.
+
+    Children are counted by ``resource`` (Linux, macOS); where it is missing (Windows) their
+    entry is None.
+    """
+    try:
+        import resource
+    except ImportError:
+        resource = None
+
+    def children() -> float | None:
+        if resource is None:
+            return None
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+
+    measured = {}
+    own, kernels = time.process_time(), children()
+    yield measured
+    measured["own"] = time.process_time() - own
+    measured["kernels"] = None if kernels is None else children() - kernels
+
+
+def benchmark(solution, *, students: int = 100, jobs: int | None = None, ahead: int | None = None,
+              time_limit: float = 10.0, check_time_limit: float | None = None, out=None) -> str:
     """Generate a class, grade it, and describe the time it took and the scores by kind."""
     with tempfile.TemporaryDirectory(prefix="microopt-class-") as scratch:
         folder = pathlib.Path(out) if out is not None else pathlib.Path(scratch)
         roster = write_class(solution, folder / "submissions", students)
         started = time.perf_counter()
-        results = grade(solution, folder / "submissions", folder / "report", jobs=jobs, time_limit=time_limit,
-                        check_time_limit=check_time_limit)
+        with cpu_seconds() as cpu:
+            results = grade(solution, folder / "submissions", folder / "report", jobs=jobs, ahead=ahead,
+                            time_limit=time_limit, check_time_limit=check_time_limit)
         seconds = time.perf_counter() - started
+    return report(results, roster, read_assignment(solution).max_points, seconds, cpu,
+                  f"jobs={jobs or 'one per core'}, ahead={ahead if ahead is not None else 'jobs'}, "
+                  f"{time_limit:g} s per notebook, {check_time_limit or 'the default'} s per check")
+
+
+def report(results, roster: dict[str, str], maximum: float, seconds: float, cpu: dict, settings: str) -> str:
+    """The benchmark's text: times, CPU, the pool's overlap and the scores by kind."""
+    ran = [r for r in results if r.kernel_start > 0]
+    kernels = cpu["kernels"]
+    cpu_text = (f"{cpu['own'] / len(results):.2f} s in the grader" +
+                (f" + {kernels / max(len(ran), 1):.2f} s per kernel ({len(ran)} kernels)" if kernels is not None
+                 else " (the kernels' CPU is not measured on this platform)"))
+    started, waited = sum(r.kernel_start for r in ran), sum(r.kernel_wait for r in ran)
+    lines = [f"graded {len(results)} submissions in {seconds:.1f} s ({seconds / len(results):.2f} s each; {settings})",
+             f"CPU per notebook: {cpu_text}",
+             f"kernel start-up: {started:.1f} s in all ({started / max(len(ran), 1):.2f} s each), of which notebooks "
+             f"waited {waited:.1f} s: the pool hid {1 - waited / started if started else 0:.0%} of it",
+             f"scores out of {maximum:g}:"]
     by_kind = collections.defaultdict(list)
     for result in results:
         by_kind[roster[result.student]].append(result.total)
-    maximum = read_assignment(solution).max_points
-    lines = [f"graded {len(results)} submissions in {seconds:.1f} s ({seconds / len(results):.2f} s each, "
-             f"jobs={jobs or 'one per core'}, {time_limit:g} s per notebook, "
-             f"{check_time_limit or 'the default'} s per check); scores out of {maximum:g}:"]
     lines += [f"  {kind:45} {len(scores):3} students: {', '.join(sorted({f'{s:g}' for s in scores}))}"
               for kind, scores in by_kind.items()]
     return "\n".join(lines)

@@ -9,22 +9,29 @@ error scores its points.
 
 Whatever goes wrong with one submission (a missing file, a file that is not a notebook, a
 malformed one, a crash, a kernel that dies, a loop that never ends) gives zero for what did
-not run, with the reason, and never stops the run. ``grade`` runs the submissions in
-parallel, one worker process per core by default.
+not run, with the reason, and never stops the run.
+
+``grade`` runs ``jobs`` notebooks at once (one per core by default) from one process: each
+notebook's kernel is a process of its own, and this one only passes messages (asyncio). A
+``KernelPool`` starts the next kernels while those notebooks run (``ahead``, as many as
+``jobs`` by default), so no notebook waits the ~2 s a kernel takes to start; each kernel
+still runs one notebook only.
 """
 
 from __future__ import annotations
 
+import asyncio
+import collections
 import concurrent.futures
 import contextlib
-import multiprocessing
 import os
 import pathlib
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 
+from microopt._validate import whole_number
+from microopt.exercises.assignment.kernels import Kernel, KernelPool
+from microopt.exercises.assignment.kernels import kernel_manager as kernel_manager  # tests/notebooks' kernels
 from microopt.exercises.assignment.notebook import Assignment, cell_key, read_assignment
 from microopt.exercises.assignment.report import write_reports
 
@@ -47,7 +54,9 @@ class Result:
     cells: list[CellResult] = field(default_factory=list)
     problem: str = ""  # e.g. "not a notebook", "ran past the time limit of 60 s"
     errors: list[str] = field(default_factory=list)  # errors in the student's own cells
-    seconds: float = 0.0
+    seconds: float = 0.0  # running the notebook (its kernel was started before)
+    kernel_start: float = 0.0  # seconds its kernel took to start (ahead of need, in a pool)
+    kernel_wait: float = 0.0  # seconds the notebook waited for that kernel to be ready
 
     @property
     def total(self) -> float:
@@ -98,20 +107,8 @@ def _error_text(cell) -> str | None:
     return None
 
 
-def kernel_manager(sockets: str):
-    """A ``python3`` kernel manager that talks over Unix sockets in the folder ``sockets``.
-
-    Kernels started at the same moment by parallel workers then cannot race for a TCP port on
-    127.0.0.1 (a lost race is a kernel that dies at start, or a client that waits forever).
-    Keep ``sockets`` short: a Unix socket path holds about 100 characters.
-    """
-    from jupyter_client.manager import AsyncKernelManager
-
-    return AsyncKernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "k"))
-
-
-def execute(notebook, time_limit: float, folder: str) -> tuple[str, int | None]:
-    """Run ``notebook`` in place in a fresh kernel; return (what stopped it early, the cell it stopped in).
+async def execute(notebook, time_limit: float, kernel: Kernel) -> tuple[str, int | None]:
+    """Run ``notebook`` in place in ``kernel``; return (what stopped it early, the cell it stopped in).
 
     ("", None) when every cell ran. The cell that was stopped has no error output, so the caller
     must not count it (or any after it) as passed.
@@ -119,64 +116,62 @@ def execute(notebook, time_limit: float, folder: str) -> tuple[str, int | None]:
     from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-    sockets = tempfile.mkdtemp(prefix="mo-kernel-")
-    client = NotebookClient(notebook, km=kernel_manager(sockets), timeout=time_limit, allow_errors=True,
-                            interrupt_on_timeout=False, resources={"metadata": {"path": folder}},
-                            shutdown_kernel="immediate",
-                            extra_arguments=["--log-level=CRITICAL", "--HistoryManager.enabled=False"])
+    client = NotebookClient(notebook, km=kernel.km, timeout=time_limit, allow_errors=True,
+                            interrupt_on_timeout=False, resources={"metadata": {"path": kernel.folder}})
+    client.kc = kernel.kc
     deadline = time.perf_counter() + time_limit
-    with contextlib.ExitStack() as cleanup:
-        cleanup.callback(shutil.rmtree, sockets, ignore_errors=True)
-        cleanup.enter_context(client.setup_kernel(cleanup_kc=True))  # shut the kernel down: we gave nbclient km
-        for index, cell in enumerate(notebook.cells):
-            if cell.cell_type != "code":
-                continue
-            remaining = deadline - time.perf_counter()
-            if remaining <= 0:
-                return f"the notebook ran past its time limit of {time_limit:g} s", index
-            client.timeout = max(1, int(remaining))
-            try:
-                client.execute_cell(cell, index)
-            except CellTimeoutError:
-                return f"the notebook ran past its time limit of {time_limit:g} s (in cell {index + 1})", index
-            except DeadKernelError:
-                return (f"the kernel died in cell {index + 1} (did the code call exit() or use all the memory?)",
-                        index)
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type != "code":
+            continue
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0:
+            return f"the notebook ran past its time limit of {time_limit:g} s", index
+        client.timeout = max(1, int(remaining))
+        try:
+            await client.async_execute_cell(cell, index)
+        except CellTimeoutError:
+            return f"the notebook ran past its time limit of {time_limit:g} s (in cell {index + 1})", index
+        except DeadKernelError:
+            return f"the kernel died in cell {index + 1} (did the code call exit() or use all the memory?)", index
     return "", None
 
 
-def grade_notebook(assignment: Assignment | str | os.PathLike, path, *, time_limit: float = DEFAULT_TIME_LIMIT,
-                   student: str | None = None) -> Result:
-    """Grade one submission (a path; it may be missing or not a notebook). Never raises for the student's faults."""
+def _load(assignment: Assignment, student: str, path: pathlib.Path):
+    """The submission's notebook, or the zero ``Result`` of one that cannot run (missing, not a notebook)."""
     import nbformat
 
-    started = time.perf_counter()
-    if not isinstance(assignment, Assignment):
-        assignment = read_assignment(assignment)
-    path = pathlib.Path(path)
-    student = student or path.stem
     if not path.exists():
-        result = _zero(assignment, student, "no submission")
-    elif path.suffix != ".ipynb":
-        result = _zero(assignment, student, f"not a notebook ({path.name}): hand in the .ipynb file")
-    else:
-        try:
-            submission = nbformat.read(path, as_version=4)
-        except Exception as error:  # not JSON, not a notebook: the student's file, not our bug
-            result = _zero(assignment, student, f"the file is not a readable notebook ({type(error).__name__})")
-        else:
-            result = _run(assignment, submission, student, time_limit)
-    result.seconds = time.perf_counter() - started
+        return _zero(assignment, student, "no submission")
+    if path.suffix != ".ipynb":
+        return _zero(assignment, student, f"not a notebook ({path.name}): hand in the .ipynb file")
+    try:
+        return prepare(assignment, nbformat.read(path, as_version=4))
+    except Exception as error:  # not JSON, not a notebook: the student's file, not our bug
+        return _zero(assignment, student, f"the file is not a readable notebook ({type(error).__name__})")
+
+
+async def _run(assignment: Assignment, notebook, student: str, time_limit: float, pool: KernelPool) -> Result:
+    """Run one prepared notebook in the pool's next kernel and score it."""
+    asked = time.perf_counter()
+    try:
+        kernel = await pool.take()
+    except Exception as error:
+        return _zero(assignment, student, f"the notebook could not be run: its kernel did not start "
+                                          f"({type(error).__name__}: {error})")
+    started = time.perf_counter()
+    try:
+        problem, stopped = await execute(notebook, time_limit, kernel)
+        result = _score(assignment, notebook, student, problem, stopped)
+    except Exception as error:  # nbclient failed on this notebook
+        result = _zero(assignment, student, f"the notebook could not be run: {type(error).__name__}: {error}")
+    finally:
+        await pool.done(kernel)
+    result.seconds, result.kernel_start, result.kernel_wait = (time.perf_counter() - started, kernel.start_seconds,
+                                                               started - asked)
     return result
 
 
-def _run(assignment: Assignment, submission, student: str, time_limit: float) -> Result:
-    notebook = prepare(assignment, submission)
-    with tempfile.TemporaryDirectory(prefix="microopt-grade-") as folder:
-        try:
-            problem, stopped = execute(notebook, time_limit, folder)
-        except Exception as error:  # the kernel could not start, or nbclient failed on this notebook
-            return _zero(assignment, student, f"the notebook could not be run: {type(error).__name__}: {error}")
+def _score(assignment: Assignment, notebook, student: str, problem: str, stopped: int | None) -> Result:
     result = Result(student, problem=problem)
     teacher = {c.key: c for c in assignment.graded}
     ran: dict[str, tuple[int, object]] = {}
@@ -200,12 +195,70 @@ def _run(assignment: Assignment, submission, student: str, time_limit: float) ->
     return result
 
 
-def _grade_one(arguments) -> Result:
-    solution, path, student, time_limit = arguments
+async def _grade_all(assignment: Assignment, todo: list[tuple[str, pathlib.Path]], jobs: int, ahead: int,
+                     time_limit: float, progress) -> list[Result]:
+    """Grade ``todo`` ((student, path) pairs), ``jobs`` notebooks at a time; results in ``todo``'s order."""
+    results: dict[int, Result] = {}
+
+    def finished(i: int, result: Result) -> None:
+        results[i] = result
+        if progress is not None:
+            progress(result)
+
+    runnable = collections.deque()
+    for i, (student, path) in enumerate(todo):
+        try:
+            loaded = _load(assignment, student, path)
+        except Exception as error:  # never lose the class to one submission
+            loaded = _zero(assignment, student, f"grading failed: {type(error).__name__}: {error}")
+        if isinstance(loaded, Result):
+            finished(i, loaded)
+        else:
+            runnable.append((i, student, loaded))
+    if not runnable:
+        return [results[i] for i in range(len(todo))]
+    jobs = min(jobs, len(runnable))
+
+    async def worker(pool: KernelPool) -> None:
+        while runnable:
+            i, student, notebook = runnable.popleft()
+            try:
+                result = await _run(assignment, notebook, student, time_limit, pool)
+            except Exception as error:  # never lose the class to one submission
+                result = _zero(assignment, student, f"grading failed: {type(error).__name__}: {error}")
+            finished(i, result)
+
+    async with KernelPool(len(runnable), jobs + ahead) as pool:
+        await asyncio.gather(*(worker(pool) for _ in range(jobs)))
+    return [results[i] for i in range(len(todo))]
+
+
+def _run_async(coroutine):
+    """Run ``coroutine`` to the end, also from a thread whose event loop is running (a notebook's)."""
     try:
-        return grade_notebook(solution, path, time_limit=time_limit, student=student)
-    except Exception as error:  # never lose the class to one submission
-        return _zero(read_assignment(solution), student, f"grading failed: {type(error).__name__}: {error}")
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _in_new_loop(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        return thread.submit(_in_new_loop, coroutine).result()
+
+
+def _in_new_loop(coroutine):
+    loop = asyncio.SelectorEventLoop() if os.name == "nt" else asyncio.new_event_loop()  # zmq needs selectors
+    try:
+        return loop.run_until_complete(coroutine)
+    finally:
+        loop.close()
+
+
+def grade_notebook(assignment: Assignment | str | os.PathLike, path, *, time_limit: float = DEFAULT_TIME_LIMIT,
+                   student: str | None = None) -> Result:
+    """Grade one submission (a path; it may be missing or not a notebook). Never raises for the student's faults."""
+    if not isinstance(assignment, Assignment):
+        assignment = read_assignment(assignment)
+    path = pathlib.Path(path)
+    [result] = _run_async(_grade_all(assignment, [(student or path.stem, path)], 1, 0, time_limit, None))
+    return result
 
 
 def submissions(folder, roster=None) -> list[tuple[str, pathlib.Path]]:
@@ -235,37 +288,23 @@ def _check_time_limit(seconds: float | None):
 
 
 def grade(solution, submissions_folder, out=None, *, roster=None, jobs: int | None = None,
-          time_limit: float = DEFAULT_TIME_LIMIT, check_time_limit: float | None = None,
-          progress=None) -> list[Result]:
+          ahead: int | None = None, time_limit: float = DEFAULT_TIME_LIMIT,
+          check_time_limit: float | None = None, progress=None) -> list[Result]:
     """Grade every submission in ``submissions_folder``; with ``out``, write the reports there.
 
-    ``jobs`` worker processes (default: one per core) each run one kernel at a time, each
-    notebook within ``time_limit`` seconds; ``check_time_limit`` sets the checkers' own limit
-    (per check, in the students' kernels). ``progress(result)`` is called as each submission
-    finishes.
+    ``jobs`` notebooks run at once (default: one per core), each within ``time_limit``
+    seconds, while ``ahead`` fresh kernels start for the next ones (default: ``jobs``);
+    ``check_time_limit`` sets the checkers' own limit (per step of a student's code, in the
+    students' kernels). ``progress(result)`` is called as each submission finishes.
     """
+    jobs = whole_number("jobs", jobs if jobs is not None else os.cpu_count() or 1, minimum=1,
+                        advice="Pass how many notebooks may run at once (e.g. the number of cores).")
+    ahead = whole_number("ahead", ahead if ahead is not None else jobs, minimum=0,
+                         advice="Pass how many kernels to start ahead of need (0: start each when needed).")
     with _check_time_limit(check_time_limit):
-        return _grade(solution, submissions_folder, out, roster, jobs, time_limit, progress)
-
-
-def _grade(solution, submissions_folder, out, roster, jobs, time_limit, progress) -> list[Result]:
-    assignment = read_assignment(solution)
-    todo = [(str(assignment.path), path, student, time_limit)
-            for student, path in submissions(submissions_folder, roster)]
-    jobs = min(jobs or os.cpu_count() or 1, max(len(todo), 1))
-    results = []
-    if jobs == 1:  # no worker processes to start
-        outcomes = map(_grade_one, todo)
-    else:
-        context = multiprocessing.get_context("spawn")  # no fork of a process that holds kernels' sockets
-        pool = concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context)
-        outcomes = pool.map(_grade_one, todo)
-    for result in outcomes:
-        results.append(result)
-        if progress is not None:
-            progress(result)
-    if jobs > 1:
-        pool.shutdown()
+        assignment = read_assignment(solution)
+        todo = submissions(submissions_folder, roster)
+        results = _run_async(_grade_all(assignment, todo, jobs, ahead, time_limit, progress))
     if out is not None:
         write_reports(assignment, results, out)
     return results

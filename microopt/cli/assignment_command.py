@@ -19,7 +19,7 @@ import sys
 from microopt.cli import common
 from microopt.exercises.assignment import grade
 from microopt.exercises.assignment.autograder import autograder
-from microopt.exercises.assignment.benchmark import benchmark
+from microopt.exercises.assignment.benchmark import BENCHMARK_CHECK_TIME_LIMIT, BENCHMARK_TIME_LIMIT, benchmark
 from microopt.exercises.assignment.notebook import AssignmentError
 from microopt.exercises.assignment.release import SolutionLeak, release
 
@@ -58,7 +58,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     benchmark.add_argument("--students", type=common.positive_int, default=100, help="(default: %(default)s)")
     benchmark.add_argument("--out", type=pathlib.Path, default=None, metavar="DIR",
                            help="keep the class and the reports here (default: a temporary folder)")
-    benchmark.set_defaults(time_limit=10.0)
+    benchmark.set_defaults(time_limit=BENCHMARK_TIME_LIMIT, check_time_limit=BENCHMARK_CHECK_TIME_LIMIT)
     _timing(benchmark)
     benchmark.set_defaults(run=run_benchmark, parser=benchmark)
     return parser
@@ -71,8 +71,10 @@ def _timing(parser: argparse.ArgumentParser) -> None:
                         help="fresh kernels started ahead of need while others run (default: as many as --jobs)")
     parser.add_argument("--time-limit", type=float, default=parser.get_default("time_limit") or 120.0,
                         metavar="SECONDS", help="per notebook (default: %(default)s)")
-    parser.add_argument("--check-time-limit", type=float, default=None, metavar="SECONDS",
-                        help="per check inside the notebooks (default: the checkers' own, 5 s)")
+    check_default = parser.get_default("check_time_limit")
+    parser.add_argument("--check-time-limit", type=float, default=check_default, metavar="SECONDS",
+                        help="per step of a student's code in a check, inside the notebooks (default: "
+                             + (f"{check_default:g} s)" if check_default else "the checkers' own, 5 s)"))
 
 
 def _fail(error: Exception) -> int:

@@ -172,11 +172,17 @@ def relative_error(a, b):
     ### END SOLUTION
 """),
     graded(2, """
-f = lambda v: v[0] ** 2 * v[1] + math.sin(v[1])          # df/dx = 2xy, df/dy = x² + cos y
+def f(v):
+    return v[0] ** 2 * v[1] + math.sin(v[1])          # df/dx = 2xy, df/dy = x² + cos y
+
+
 check_sequence(numerical_gradient(f, [1.5, -0.5]), [2 * 1.5 * -0.5, 1.5 ** 2 + math.cos(-0.5)],
                "the slopes of x²y + sin y at (1.5, -0.5)", rtol=1e-7, atol=1e-8)
 """, """
-g = lambda v: math.exp(v[0]) * v[1] * v[2]
+def g(v):
+    return math.exp(v[0]) * v[1] * v[2]
+
+
 check_sequence(numerical_gradient(g, [0.3, 2.0, -1.0], h=1e-5),
                [math.exp(0.3) * -2.0, math.exp(0.3) * -1.0, math.exp(0.3) * 2.0], "the slopes of e^x y z", rtol=1e-7)
 """),
@@ -519,7 +525,7 @@ Write `MyAdamW`. Use your Adam from exercise 8 as a base if you like; here the c
 import math
 
 from microopt import Value
-from microopt.exercises import check_optimizer, check_value
+from microopt.exercises import check_optimizer
 from microopt.optim import Adam, AdamW, Optimizer
 """),
     answer("""
@@ -566,7 +572,8 @@ def final_weights(cls, **hyperparameters):
         optimizer.step()
     return [w.data for w in weights]
 
-plain, l2, decoupled = final_weights(Adam), final_weights(Adam, weight_decay=0.1), final_weights(AdamW, weight_decay=0.1)
+plain, l2 = final_weights(Adam), final_weights(Adam, weight_decay=0.1)
+decoupled = final_weights(AdamW, weight_decay=0.1)
 measured = [i for i in range(len(scales)) if plain[i] - decoupled[i] > plain[i] - l2[i]]
 assert sorted(shrunk_more_by_adamw) == measured, (
     f"AdamW shrinks weights {measured} more than Adam+L2, you said {shrunk_more_by_adamw}. Hint: with L2, "

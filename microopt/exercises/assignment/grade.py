@@ -26,6 +26,7 @@ import concurrent.futures
 import contextlib
 import os
 import pathlib
+import sys
 import time
 from dataclasses import dataclass, field
 
@@ -244,7 +245,7 @@ def _run_async(coroutine):
 
 
 def _in_new_loop(coroutine):
-    loop = asyncio.SelectorEventLoop() if os.name == "nt" else asyncio.new_event_loop()  # zmq needs selectors
+    loop = asyncio.SelectorEventLoop() if sys.platform == "win32" else asyncio.new_event_loop()  # zmq needs selectors
     try:
         return loop.run_until_complete(coroutine)
     finally:

@@ -59,7 +59,7 @@ def kernel_manager(sockets: str):
     """
     from jupyter_client.manager import AsyncKernelManager
 
-    if os.name == "nt":  # zmq has no ipc transport on Windows
+    if sys.platform == "win32":  # zmq has no ipc transport on Windows
         return AsyncKernelManager(kernel_name="python3", kernel_spec_manager=lean_kernel_specs())
     return AsyncKernelManager(kernel_name="python3", kernel_spec_manager=lean_kernel_specs(),
                               transport="ipc", ip=os.path.join(sockets, "k"))

@@ -608,7 +608,10 @@ def student_source(reference: type, mistake: Mistake | None = None, *, style: st
     ``style="update"`` writes microopt's ``update(self, p, state, *, ...)``; ``style="step"``
     a PyTorch-style ``step()`` looping over ``self.param_groups``, with PyTorch's state names
     (``exp_avg`` for m...). The class has no microopt algorithm among its bases, so
-    ``check_optimizer`` checks it like a student's own.
+    ``check_optimizer`` checks it like a student's own. ``style="functions"`` writes the pair
+    ``<name>_init(params)`` / ``<name>_update(params, grads, state, *, ...)`` of
+    ``microopt.exercises.functional`` instead (``name`` defaults to the algorithm's, lower
+    case), its state a list of per-parameter dicts.
     """
     function = copy.deepcopy(mistake.function if mistake and mistake.function else
                              _parse(reference_update(reference)))
@@ -619,17 +622,20 @@ def student_source(reference: type, mistake: Mistake | None = None, *, style: st
         if isinstance(node, ast.arg):
             node.annotation = None
     function.returns = None
-    name = class_name or f"My{reference.__name__}"
+    name = class_name or (reference.__name__.lower() if style == "functions" else f"My{reference.__name__}")
     arguments = ", ".join(f"{k}={v!r}" for k, v in defaults.items())
     init = (f"    def __init__(self, params, {arguments}):\n"
             f"        super().__init__(params, dict({', '.join(f'{k}={k}' for k in defaults)}))\n")
+    imports = "".join(f"from {module} import {helper}\n" for helper, module in _helpers(reference, function))
+    if style == "functions":
+        functions = _as_functions(function, defaults, name)
+        return f"import math\nfrom types import SimpleNamespace\n\n{imports}\n\n{functions}"
     if style == "update":
         method = textwrap.indent(ast.unparse(function), "    ")
     elif style == "step":
         method = _as_step(function, list(defaults))
     else:
-        raise ValueError(f"Invalid style: {style!r} (must be 'update' or 'step').")
-    imports = "".join(f"from {module} import {helper}\n" for helper, module in _helpers(reference, function))
+        raise ValueError(f"Invalid style: {style!r} (must be 'update', 'step' or 'functions').")
     return (f"import math\n\n{imports}from microopt.optim import Optimizer\n\n\nclass {name}(Optimizer):\n"
             f"{init}\n{method}\n")
 
@@ -667,3 +673,21 @@ def _as_step(function: ast.FunctionDef, hyperparameters: list[str]) -> str:
             f"            for {p} in group['params']:\n"
             f"                {state} = self.state[{p}]\n"
             f"{textwrap.indent(loop, ' ' * 16)}\n")
+
+
+def _as_functions(function: ast.FunctionDef, defaults: dict[str, Any], name: str) -> str:
+    """The update's body, verbatim, inside ``<name>_update``: run once per parameter on copies."""
+    p, state = _names(function)
+    body = textwrap.indent("\n".join(ast.unparse(s) for s in function.body), " " * 8)
+    keywords = ", ".join(f"{k}={v!r}" for k, v in defaults.items())
+    return (f"def {name}_init(params):\n"
+            f"    return [{{}} for _ in params]  # one dict of state per parameter\n\n\n"
+            f"def {name}_update(params, grads, state, *, {keywords}):\n"
+            f"    def one({p}, {state}):\n{body}\n\n"
+            f"    new_params, new_state = [], []\n"
+            f"    for value, grad, old in zip(params, grads, state):\n"
+            f"        {p}, {state}_ = SimpleNamespace(data=value, grad=grad), dict(old)\n"
+            f"        one({p}, {state}_)\n"
+            f"        new_params.append({p}.data)\n"
+            f"        new_state.append({state}_)\n"
+            f"    return new_params, new_state\n")

@@ -7,7 +7,9 @@ values after every step. A student may write the optimizer either way:
 - microopt's way, ``update(self, p, state, *, <hyperparameters>)`` for one parameter (the
   base class's ``step()`` calls it for each), or
 - PyTorch's way, a ``step()`` that loops over ``self.param_groups`` and keeps what it needs
-  in ``self.state[p]`` under any names.
+  in ``self.state[p]`` under any names, or
+- optax's way, two pure functions ``(init, update)`` over lists of floats, the state laid out
+  as the student likes (``microopt.exercises.functional``).
 
 At the first step where a parameter differs, the message names the *quantity* that went
 wrong first wherever the names can be read: the locals of ``update`` (recorded by
@@ -37,6 +39,7 @@ from microopt import optim
 from microopt._validate import whole_number
 from microopt.engine.value import Value
 from microopt.exercises._compare import close
+from microopt.exercises.functional import as_optimizer, is_pair
 from microopt.exercises._guard import (DEFAULT_TIME_LIMIT, Delegated, TimeLimitExceeded, checked_time_limit, guard,
                                        is_library)
 from microopt.exercises.mistakes import NEGATIVE_V_HINT, catalogue, wrong_defaults
@@ -71,9 +74,9 @@ EXCEPTION_HINTS = {
 }
 # Names a student may give a state entry, by the reference's name for it (PyTorch's names first).
 STATE_ALIASES = {
-    "step": ("step", "t", "steps", "step_count", "iteration"),
-    "m": ("exp_avg", "m", "first_moment", "moment1", "mean"),
-    "v": ("exp_avg_sq", "v", "second_moment", "moment2"),
+    "step": ("step", "t", "steps", "step_count", "iteration", "count"),
+    "m": ("exp_avg", "m", "first_moment", "moment1", "mean", "mu"),
+    "v": ("exp_avg_sq", "v", "second_moment", "moment2", "nu"),
     "v_max": ("max_exp_avg_sq", "v_max", "vmax"),
     "momentum_buffer": ("momentum_buffer", "b", "buf", "buffer"),
     "square_avg": ("square_avg", "v", "sq", "mean_square", "ms", "cache"),
@@ -266,10 +269,12 @@ def check_optimizer(student: type, reference: str | type = "Adam", *, steps: int
     """
     time_limit = checked_time_limit(time_limit)
     reference_cls = _reference_class(reference)
+    if is_pair(student):
+        student = as_optimizer(*student)
     _check_student_class(student, reference_cls)
     if student in _TIMED_OUT:
         raise AssertionError(f"{student.__name__} is not checked again: in an earlier check, "
-                             f"{_TIMED_OUT[student]}\nFix the loop, run the class's cell again, then this check.")
+                             f"{_TIMED_OUT[student]}\nFix the loop, run its cell again, then this check.")
     steps = whole_number("steps", steps, minimum=1, advice="Pass how many steps to compare.")
     call = _format_call(reference_cls, hyperparameters)
     forbidden = forbidden_optimizer_code()
@@ -297,12 +302,26 @@ def check_optimizer(student: type, reference: str | type = "Adam", *, steps: int
               f"{steps} steps ({shared}).")
 
 
+def _called(student: type) -> str:
+    """How a message names one step of the student's code: ``MyAdam.step()``, or ``adam_update()``."""
+    return getattr(student, "called", f"{student.__name__}.step()")
+
+
 def _construction_failure(student, reference_cls, call, hyperparameters, error, time_limit) -> str:
-    head = f"{_format_call(student, hyperparameters)} could not be created"
+    functional = hasattr(student, "created")  # an (init, update) pair: init made the state
+    head = (f"{student.created} failed" if functional else
+            f"{_format_call(student, hyperparameters)} could not be created")
+    where = "in init" if functional else "in __init__"
     if isinstance(error, TimeLimitExceeded):
-        return f"{head}: it did not finish within {time_limit:g} s. Is there a loop in __init__ that never ends?"
+        return f"{head}: it did not finish within {time_limit:g} s. Is there a loop {where} that never ends?"
     if isinstance(error, Delegated):
-        return write_it_yourself(f"{head}: it called microopt's {error.name}", "use only the base class Optimizer")
+        return write_it_yourself(f"{head}: it called microopt's {error.name}",
+                                 "compute the state from the parameters' values only" if functional
+                                 else "use only the base class Optimizer")
+    if isinstance(error, NotImplementedError):
+        return f"{head}: NotImplementedError: {error}\nHint: {EXCEPTION_HINTS[NotImplementedError]}"
+    if functional:
+        return f"{head}: {type(error).__name__}: {error}. init takes the list of the parameters' values."
     return (f"{head}: {type(error).__name__}: {error}. Your __init__ must accept the same "
             f"hyperparameters as {reference_cls.__name__}: {call}.")
 
@@ -417,13 +436,14 @@ def _error_message(student, reference_cls, problem, hyperparameters, got: _Run, 
     param = got.param_of(error)
     where = f"at step {step}" + (f" (parameter {param!r})" if param else "") + f" on {problem.name}"
     if isinstance(error, TimeLimitExceeded):
-        return (f"{student.__name__}.step() did not finish within {time_limit:g} s {where}.\nHint: is there "
+        return (f"{_called(student)} did not finish within {time_limit:g} s {where}.\nHint: is there "
                 "a loop that never ends (a `while` whose condition stays true)? If your code is just slow, "
                 "pass a longer time_limit= to the check.")
     if isinstance(error, Delegated):
-        return write_it_yourself(f"{student.__name__}.step() called microopt's own {error.name} {where}",
-                                 "compute the update from p.grad, p.data, state and math only")
-    head = f"{student.__name__}.step() raised {_error_text(error, where)}"
+        return write_it_yourself(f"{_called(student)} called microopt's own {error.name} {where}",
+                                 "compute it from params, grads, state and math only" if hasattr(student, "called")
+                                 else "compute the update from p.grad, p.data, state and math only")
+    head = f"{_called(student)} raised {_error_text(error, where)}"
     hint = _mistake_hint(student, reference_cls, problem, hyperparameters, got, expected, rtol, atol)
     if hint is None and (_negative(got) or (isinstance(error, ValueError) and "domain" in str(error))):
         hint = NEGATIVE_V_HINT

@@ -443,7 +443,7 @@ class MyRMSprop(Optimizer):
 # ----------------------------------------------------------------------------- 08: Adam
 ADAM = [
     md(r"""
-# Exercise 8: Adam
+# Exercise 8: Adam, as two pure functions
 
 Adam combines momentum (a running mean $m$ of $g$) with RMSprop (a running mean $v$ of $g^2$), and
 corrects both for starting at zero. At step $t = 1, 2, \dots$ (learning rate $\gamma$, betas
@@ -453,40 +453,51 @@ $$g \leftarrow \nabla f(\theta) + \lambda\theta,\quad m \leftarrow \beta_1 m + (
 v \leftarrow \beta_2 v + (1-\beta_2) g^2,\quad \hat m = \frac{m}{1-\beta_1^t},\quad \hat v = \frac{v}{1-\beta_2^t},\quad
 \theta \leftarrow \theta - \gamma\,\frac{\hat m}{\sqrt{\hat v} + \varepsilon}.$$
 
-Write it either way: `update(p, state, ...)` for one parameter, or a PyTorch-style `step()` over
-`self.param_groups` with state named as in PyTorch (`exp_avg`, `exp_avg_sq`, `step`). The check
-runs yours beside PyTorch's rules and names the first quantity that differs.
+microopt's `Adam` is a class that updates one `Value` at a time, in place. Write Adam the way
+optax and JAX do instead: two **pure functions** over the whole model, which change nothing they
+are given.
+
+- `adam_init(params)`: `params` is the list of the parameters' values (floats). Return Adam's
+  state before the first step, laid out as you like: for instance one step count and a list of
+  $m$ and of $v$ (one entry per parameter).
+- `adam_update(params, grads, state, *, lr, betas, eps, weight_decay)`: one step for all the
+  parameters; return the pair (the list of their new values, the new state).
+
+`check_optimizer((adam_init, adam_update), "Adam", ...)` runs your pair beside PyTorch's rules
+and names the first quantity of your state that differs when it can read its names (`t` or `step`,
+`m`, `v`, or optax's `count`, `mu`, `nu`).
 """),
     code("""
 import math
 
 from microopt import Value
 from microopt.exercises import check_optimizer, check_value
-from microopt.optim import Optimizer
 """),
     answer("""
-class MyAdam(Optimizer):
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
-        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay))
+def adam_init(params):
+    ### BEGIN SOLUTION
+    return {"t": 0, "m": [0.0] * len(params), "v": [0.0] * len(params)}
+    ### END SOLUTION
 
-    def update(self, p, state, *, lr, betas, eps, weight_decay):
-        ### BEGIN SOLUTION
-        beta1, beta2 = betas
-        if not state:
-            state.update(step=0, m=0.0, v=0.0)
-        g = p.grad + weight_decay * p.data
-        t = state["step"] = state["step"] + 1
-        m = state["m"] = beta1 * state["m"] + (1 - beta1) * g
-        v = state["v"] = beta2 * state["v"] + (1 - beta2) * g * g
-        m_hat = m / (1 - beta1 ** t)
-        v_hat = v / (1 - beta2 ** t)
-        update = lr * m_hat / (math.sqrt(v_hat) + eps)
-        p.data -= update
-        ### END SOLUTION
+
+def adam_update(params, grads, state, *, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+    ### BEGIN SOLUTION
+    beta1, beta2 = betas
+    t = state["t"] + 1
+    new_params, m, v = [], [], []
+    for theta, grad, m_before, v_before in zip(params, grads, state["m"], state["v"]):
+        g = grad + weight_decay * theta
+        m.append(beta1 * m_before + (1 - beta1) * g)
+        v.append(beta2 * v_before + (1 - beta2) * g * g)
+        m_hat = m[-1] / (1 - beta1 ** t)
+        v_hat = v[-1] / (1 - beta2 ** t)
+        new_params.append(theta - lr * m_hat / (math.sqrt(v_hat) + eps))
+    return new_params, {"t": t, "m": m, "v": v}
+    ### END SOLUTION
 """),
-    graded(3, 'check_optimizer(MyAdam, "Adam", lr=0.01)',
-           'check_optimizer(MyAdam, "Adam", lr=0.05, betas=(0.8, 0.99), eps=1e-6, steps=12)'),
-    graded(2, 'check_optimizer(MyAdam, "Adam", lr=0.01, weight_decay=0.1)'),
+    graded(3, 'check_optimizer((adam_init, adam_update), "Adam", lr=0.01)',
+           'check_optimizer((adam_init, adam_update), "Adam", lr=0.05, betas=(0.8, 0.99), eps=1e-6, steps=12)'),
+    graded(2, 'check_optimizer((adam_init, adam_update), "Adam", lr=0.01, weight_decay=0.1)'),
     md(r"""
 ## 8.2 Predict the size of the first step
 
@@ -519,33 +530,39 @@ Adam's `weight_decay` adds $\lambda\theta$ to the gradient, so the decay is then
 $\sqrt{\hat v}$ like the rest: a weight with large gradients is barely decayed. AdamW (decoupled
 decay) shrinks $\theta \leftarrow \theta(1 - \gamma\lambda)$ **before** an Adam step that leaves $g$ alone.
 
-Write `MyAdamW`. Use your Adam from exercise 8 as a base if you like; here the class is standalone.
+Write AdamW as a pair of pure functions, as you wrote Adam in exercise 8: `adamw_init(params)`
+returns the state, `adamw_update(params, grads, state, *, lr, betas, eps, weight_decay)` returns
+(the new values, the new state). Start from your exercise 8 if you like; here the pair is standalone.
 """),
     code("""
 import math
 
 from microopt import Value
 from microopt.exercises import check_optimizer
-from microopt.optim import Adam, AdamW, Optimizer
+from microopt.optim import Adam, AdamW
 """),
     answer("""
-class MyAdamW(Optimizer):
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2):
-        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay))
+def adamw_init(params):
+    ### BEGIN SOLUTION
+    return {"t": 0, "m": [0.0] * len(params), "v": [0.0] * len(params)}
+    ### END SOLUTION
 
-    def update(self, p, state, *, lr, betas, eps, weight_decay):
-        ### BEGIN SOLUTION
-        beta1, beta2 = betas
-        p.data *= 1 - lr * weight_decay
-        g = p.grad
-        t = state["step"] = state.get("step", 0) + 1
-        m = state["m"] = beta1 * state.get("m", 0.0) + (1 - beta1) * g
-        v = state["v"] = beta2 * state.get("v", 0.0) + (1 - beta2) * g * g
-        p.data -= lr * (m / (1 - beta1 ** t)) / (math.sqrt(v / (1 - beta2 ** t)) + eps)
-        ### END SOLUTION
+
+def adamw_update(params, grads, state, *, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2):
+    ### BEGIN SOLUTION
+    beta1, beta2 = betas
+    t = state["t"] + 1
+    new_params, m, v = [], [], []
+    for theta, g, m_before, v_before in zip(params, grads, state["m"], state["v"]):
+        theta = theta * (1 - lr * weight_decay)
+        m.append(beta1 * m_before + (1 - beta1) * g)
+        v.append(beta2 * v_before + (1 - beta2) * g * g)
+        new_params.append(theta - lr * (m[-1] / (1 - beta1 ** t)) / (math.sqrt(v[-1] / (1 - beta2 ** t)) + eps))
+    return new_params, {"t": t, "m": m, "v": v}
+    ### END SOLUTION
 """),
-    graded(3, 'check_optimizer(MyAdamW, "AdamW", lr=0.01, weight_decay=0.1)',
-           'check_optimizer(MyAdamW, "AdamW", lr=0.03, weight_decay=0.5, betas=(0.85, 0.99))'),
+    graded(3, 'check_optimizer((adamw_init, adamw_update), "AdamW", lr=0.01, weight_decay=0.1)',
+           'check_optimizer((adamw_init, adamw_update), "AdamW", lr=0.03, weight_decay=0.5, betas=(0.85, 0.99))'),
     md(r"""
 ## 9.2 Which weights does AdamW shrink more?
 

@@ -70,17 +70,19 @@ def test_release_refuses_to_write_a_solution_line_and_unpaired_markers(tmp_path)
 
 
 def test_the_generated_class_covers_every_kind():
-    names = [kind for kind, _ in kinds()]
-    assert names[:2] == ["correct, update style", "correct, step style"]
-    assert {"crash", "infinite loop in update", "loops at top level", "empty notebook", "not a notebook",
-            "wrong default betas", "step count starting at 0", "g not squared", "used the previous m"} <= set(names)
+    names = [kind for kind, _ in kinds(ADAM)]
+    assert names[:2] == ["correct, state as a dict of lists", "correct, state per parameter"]
+    assert {"crash", "infinite loop in adam_update", "loops at top level", "empty notebook", "not a notebook",
+            "wrong default betas", "step count starting at 0", "g not squared", "used the previous m",
+            "microopt's Adam pasted (update style)", "microopt's Adam pasted (step style)"} <= set(names)
 
 
 def test_grade_end_to_end_scores_every_student(tmp_path, monkeypatch):
     monkeypatch.setenv("MICROOPT_CHECK_TIME_LIMIT", "0.5")  # the looping student's check gives up after 0.5 s
     everyone = dict(kinds())
-    chosen = ["correct, update style", "eps inside sqrt", "infinite loop in update", "crash", "empty notebook",
-              "not a notebook"]  # few kernels: the step style is checked in process (test_mistake_catalogue)
+    chosen = ["correct, state as a dict of lists", "eps inside sqrt", "microopt's Adam pasted (update style)",
+              "infinite loop in adam_update", "crash", "empty notebook", "not a notebook"]
+    # few kernels: the other styles and mistakes are checked in process (test_mistake_catalogue)
     roster = write_class(ADAM, tmp_path / "all", len(everyone))
     folder = tmp_path / "submissions"
     folder.mkdir()
@@ -95,19 +97,24 @@ def test_grade_end_to_end_scores_every_student(tmp_path, monkeypatch):
     assert set(by_kind) == set(chosen)
     maximum = read_assignment(ADAM).max_points
     assert all(float(row["max"]) == maximum for row in rows.values())
-    # 3 + 2 points for the checks of MyAdam, 1 for the prediction of the first step
-    assert float(by_kind["correct, update style"]["total"]) == maximum == 6
-    # eps inside the square root shows on the flat bowl: both MyAdam checks fail, the prediction holds
+    # 3 + 2 points for the checks of adam_init/adam_update, 1 for the prediction of the first step
+    assert float(by_kind["correct, state as a dict of lists"]["total"]) == maximum == 6
+    # eps inside the square root shows on the flat bowl: both checks fail, the prediction holds
     assert float(by_kind["eps inside sqrt"]["total"]) == 1
-    assert float(by_kind["infinite loop in update"]["total"]) == 1
+    # the library's own Adam class is not what the assignment asks for: only the prediction scores
+    assert float(by_kind["microopt's Adam pasted (update style)"]["total"]) == 1
+    assert float(by_kind["infinite loop in adam_update"]["total"]) == 1
     for kind in ("crash", "empty notebook", "not a notebook"):
         assert float(by_kind[kind]["total"]) == 0
     student = {kind: s for s, kind in roster.items()}
     feedback = (tmp_path / "report" / "feedback" / f"{student['eps inside sqrt']}.md").read_text()
     assert "Hint: eps sits outside the square root" in feedback and "**Score: 1 / 6**" in feedback
-    looping = (tmp_path / "report" / "feedback" / f"{student['infinite loop in update']}.md").read_text()
-    assert "did not finish within 0.5 s at step 1" in looping
-    assert "MyAdam is not checked again" in looping  # the second check fails at once
+    looping = (tmp_path / "report" / "feedback" / f"{student['infinite loop in adam_update']}.md").read_text()
+    assert "adam_update() did not finish within 0.5 s at step 1" in looping
+    assert "adam_update is not checked again" in looping  # the second check fails at once
+    pasted = student["microopt's Adam pasted (update style)"]
+    pasted = (tmp_path / "report" / "feedback" / f"{pasted}.md").read_text()
+    assert "NameError: name 'adam_init' is not defined" in pasted
     assert "kernel died" in (tmp_path / "report" / "feedback" / f"{student['crash']}.md").read_text()
     assert "not a notebook" in (tmp_path / "report" / "feedback" / f"{student['not a notebook']}.md").read_text()
     summary = (tmp_path / "report" / "summary.html").read_text()
@@ -124,7 +131,7 @@ def test_the_autograder_writes_pytest_tests_and_githubs_autograding_json(tmp_pat
     assert main(["assignment", "autograder", str(ADAM), "--out", str(tmp_path)]) == 0
     tests = nbformat.read(tmp_path / "tests" / "08_adam_tests.ipynb", as_version=4)
     text = "\n".join(c.source for c in tests.cells)
-    assert "### BEGIN HIDDEN TESTS" in text and "m_hat = m / (1 - beta1 ** t)" not in text
+    assert "### BEGIN HIDDEN TESTS" in text and "m_hat = m[-1] / (1 - beta1 ** t)" not in text
     config = json.loads((tmp_path / ".github" / "classroom" / "autograding.json").read_text())
     assert [t["points"] for t in config["tests"]] == [3, 2, 1]
     assert config["tests"][0]["run"] == "python -m pytest 'tests/test_08_adam.py::test_graded_cell[cell-3]'"

@@ -1,9 +1,9 @@
 """Every catalogued mistake, written as a student would hand it in, fails with its own hint.
 
 The students are generated from the reference's code with the mistake's edit
-(``student_source``), alternately in microopt's style (``update``) and PyTorch's (``step()``
-with PyTorch's state names), so both ways of writing an optimizer are covered for every
-algorithm an exercise uses.
+(``student_source``), in turn in microopt's style (``update``), PyTorch's (``step()`` with
+PyTorch's state names) and optax's (an ``init``/``update`` pair of pure functions), so every
+way of writing an optimizer is covered for every algorithm an exercise uses.
 """
 
 from __future__ import annotations
@@ -33,9 +33,15 @@ SAME_NUMBERS = {  # centered RMSprop: both make √(E[g²] - E[g]²) zero at ste
 CASES = [(name, i, mistake.name) for name in SETTINGS for i, mistake in enumerate(catalogue(getattr(optim, name)))]
 
 
+STYLES = ("update", "step", "functions")
+
+
 def _student(reference, mistake, style):
     namespace = {}
     exec(student_source(reference, mistake, style=style), namespace)
+    if style == "functions":
+        name = reference.__name__.lower()
+        return namespace[f"{name}_init"], namespace[f"{name}_update"]
     return namespace[f"My{reference.__name__}"]
 
 
@@ -44,7 +50,7 @@ def test_each_mistake_fails_with_its_hint(name, index, mistake):
     reference = getattr(optim, name)
     mistake_ = catalogue(reference)[index]
     shown = next(m for m in catalogue(reference) if m.name == SAME_NUMBERS.get((name, mistake), mistake))
-    student = _student(reference, mistake_, "update" if index % 2 == 0 else "step")
+    student = _student(reference, mistake_, STYLES[index % len(STYLES)])
     for settings in SETTINGS[name]:  # the first settings under which the mistake shows
         try:
             check_optimizer(student, name, steps=5, verbose=False, **settings)
@@ -52,6 +58,14 @@ def test_each_mistake_fails_with_its_hint(name, index, mistake):
             assert f"Hint: {shown.hint}" in str(failure)
             return
     raise AssertionError(f"{mistake} changes nothing under {SETTINGS[name]}")
+
+
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("name", list(SETTINGS))
+def test_the_reference_written_as_a_student_passes_in_every_style(name, style):
+    reference = getattr(optim, name)
+    for settings in SETTINGS[name]:
+        check_optimizer(_student(reference, None, style), name, steps=5, verbose=False, **settings)
 
 
 def test_the_catalogues_hold_the_mistakes_the_issue_names():

@@ -116,7 +116,8 @@ def test_a_loop_stops_at_the_time_limit_without_signals_on_every_platform(platfo
 def test_the_time_limit_holds_outside_the_main_thread(platform_without_signals):
     """signal.alarm works only in the main thread; the watchdog works in any (a kernel's, a test runner's)."""
     messages = []
-    worker = threading.Thread(target=lambda: messages.append(_failure(check_optimizer, _looping_optimizer(), "SGD", lr=0.1,
+    looping = _looping_optimizer()
+    worker = threading.Thread(target=lambda: messages.append(_failure(check_optimizer, looping, "SGD", lr=0.1,
                                                                       time_limit=0.1)))
     worker.start()
     worker.join(30)

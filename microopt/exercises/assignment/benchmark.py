@@ -1,12 +1,15 @@
 """How long grading a class takes: a generated class of the Adam assignment, graded end to end.
 
-The class is built from the released notebook of the Adam assignment, its answer cells
-filled in as students would: correct solutions in both styles (microopt's ``update`` and a
-PyTorch-style ``step()``), every mistake of Adam's catalogue (``mistakes.catalogue``, each
-in one style or the other), a wrong default, a crash (the kernel exits), an infinite loop in
-``update`` (stopped by the checkers' time limit), a notebook that loops at top level
-(stopped by the grader's time limit), an empty notebook and a file that is not a notebook.
-Students are drawn from these kinds in turn until the class has ``students`` of them.
+The class is built from the released notebook of the Adam assignment (Adam as two pure
+functions, ``adam_init`` and ``adam_update``), its answer cells filled in as students would:
+correct solutions in two styles (the state as a dict of lists, the teacher's answer; and as
+a list of per-parameter dicts), every mistake of Adam's catalogue (``mistakes.catalogue``),
+a wrong default, microopt's own Adam class pasted in (in its ``update`` style and in
+PyTorch's ``step()`` style: the assignment asks for functions, so only the prediction
+scores), a crash (the kernel exits), an infinite loop in ``adam_update`` (stopped by the
+checkers' time limit), a notebook that loops at top level (stopped by the grader's time
+limit), an empty notebook and a file that is not a notebook. Students are drawn from these
+kinds in turn until the class has ``students`` of them.
 
 ``benchmark`` grades the class with ``grade`` (``jobs`` notebooks at once, one per core by
 default, with ``ahead`` kernels starting meanwhile) and returns a report: the wall time;
@@ -25,7 +28,7 @@ import time
 from contextlib import contextmanager
 
 from microopt.exercises.assignment.grade import grade
-from microopt.exercises.assignment.notebook import read_assignment
+from microopt.exercises.assignment.notebook import BEGIN_SOLUTION, END_SOLUTION, read_assignment, strip_markers
 from microopt.exercises.assignment.release import student_notebook
 from microopt.exercises.mistakes import catalogue, student_source
 from microopt.optim import Adam
@@ -36,34 +39,40 @@ from microopt.optim import Adam
 BENCHMARK_TIME_LIMIT = 6.0  # seconds per notebook
 BENCHMARK_CHECK_TIME_LIMIT = 1.0  # seconds per step of a student's optimizer
 
-ANSWER_CELL = "class MyAdam"  # the answer cell of the Adam assignment defines MyAdam
+ANSWER_CELL = "def adam_update"  # the answer cell of the Adam assignment defines adam_init and adam_update
 PREDICTION = "first_step ="  # ... and one answer cell predicts the size of the first step
-LOOPING_UPDATE = '''import math
+LOOPING_UPDATE = '''def adam_init(params):
+    return {"t": 0, "m": [0.0] * len(params), "v": [0.0] * len(params)}
 
-from microopt.optim import Optimizer
 
-
-class MyAdam(Optimizer):
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
-        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay))
-
-    def update(self, p, state, *, lr, betas, eps, weight_decay):
-        while True:
-            pass
+def adam_update(params, grads, state, *, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+    while True:
+        pass
 '''
 
 
-def kinds() -> list[tuple[str, str | None]]:
-    """(kind, the MyAdam source) for every kind of student; None: a special notebook."""
-    found = [("correct, update style", student_source(Adam, class_name="MyAdam")),
-             ("correct, step style", student_source(Adam, style="step", class_name="MyAdam"))]
-    for i, mistake in enumerate(catalogue(Adam)):
-        style = "update" if i % 2 == 0 else "step"
-        found.append((mistake.name, student_source(Adam, mistake, style=style, class_name="MyAdam")))
-    wrong_beta = student_source(Adam, class_name="MyAdam").replace("betas=(0.9, 0.999)", "betas=(0.9, 0.99)", 1)
-    found += [("wrong default betas", wrong_beta), ("infinite loop in update", LOOPING_UPDATE),
+def kinds(solution=None) -> list[tuple[str, str | None]]:
+    """(kind, the answer cell's source) for every kind of student; None: a special notebook.
+
+    The first correct kind is the teacher's own answer, read from ``solution`` (the Adam
+    solution notebook; without it, the per-parameter style is used twice).
+    """
+    per_parameter = student_source(Adam, style="functions")
+    teachers = _teachers_answer(solution) if solution is not None else per_parameter
+    found = [("correct, state as a dict of lists", teachers), ("correct, state per parameter", per_parameter)]
+    found += [(mistake.name, student_source(Adam, mistake, style="functions")) for mistake in catalogue(Adam)]
+    wrong_beta = per_parameter.replace("betas=(0.9, 0.999)", "betas=(0.9, 0.99)", 1)
+    found += [("wrong default betas", wrong_beta),
+              ("microopt's Adam pasted (update style)", student_source(Adam, class_name="MyAdam")),
+              ("microopt's Adam pasted (step style)", student_source(Adam, style="step", class_name="MyAdam")),
+              ("infinite loop in adam_update", LOOPING_UPDATE),
               ("crash", None), ("loops at top level", None), ("empty notebook", None), ("not a notebook", None)]
     return found
+
+
+def _teachers_answer(solution) -> str:
+    cell = next(c for c in read_assignment(solution).notebook.cells if ANSWER_CELL in c.source)
+    return strip_markers(cell.source, BEGIN_SOLUTION, END_SOLUTION)
 
 
 def write_class(solution, folder, students: int) -> dict[str, str]:
@@ -74,7 +83,7 @@ def write_class(solution, folder, students: int) -> dict[str, str]:
     released = student_notebook(assignment)
     folder = pathlib.Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    everyone = kinds()
+    everyone = kinds(solution)
     roster = {}
     for n in range(students):
         kind, source = everyone[n % len(everyone)]

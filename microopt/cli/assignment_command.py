@@ -16,12 +16,15 @@ import argparse
 import pathlib
 import sys
 
+from microopt._validate import real_number_argument, whole_number_argument
 from microopt.cli import common
 from microopt.exercises.assignment import grade
 from microopt.exercises.assignment.autograder import autograder
 from microopt.exercises.assignment.benchmark import BENCHMARK_CHECK_TIME_LIMIT, BENCHMARK_TIME_LIMIT, benchmark
 from microopt.exercises.assignment.notebook import AssignmentError
 from microopt.exercises.assignment.release import SolutionLeak, release
+
+SECONDS = real_number_argument("time limit", above=0, finite=False, advice="Pass the seconds allowed (e.g. 120).")
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -48,7 +51,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     autograder = actions.add_parser("autograder", help="write pytest tests and autograding.json for GitHub Classroom")
     autograder.add_argument("solution", type=pathlib.Path, metavar="SOLUTION.ipynb")
     autograder.add_argument("--out", type=pathlib.Path, required=True, metavar="REPO_DIR")
-    autograder.add_argument("--time-limit", type=float, default=120.0, metavar="SECONDS",
+    autograder.add_argument("--time-limit", type=SECONDS, default=120.0, metavar="SECONDS",
                             help="per notebook (default: %(default)s)")
     autograder.set_defaults(run=run_autograder, parser=autograder)
 
@@ -67,12 +70,12 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 def _timing(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", type=common.positive_int, default=None,
                         help="notebooks graded at once (default: one per core)")
-    parser.add_argument("--ahead", type=common.whole_number(minimum=0), default=None,
+    parser.add_argument("--ahead", type=whole_number_argument("ahead", minimum=0), default=None,
                         help="fresh kernels started ahead of need while others run (default: as many as --jobs)")
-    parser.add_argument("--time-limit", type=float, default=parser.get_default("time_limit") or 120.0,
+    parser.add_argument("--time-limit", type=SECONDS, default=parser.get_default("time_limit") or 120.0,
                         metavar="SECONDS", help="per notebook (default: %(default)s)")
     check_default = parser.get_default("check_time_limit")
-    parser.add_argument("--check-time-limit", type=float, default=check_default, metavar="SECONDS",
+    parser.add_argument("--check-time-limit", type=SECONDS, default=check_default, metavar="SECONDS",
                         help="per step of a student's code in a check, inside the notebooks (default: "
                              + (f"{check_default:g} s)" if check_default else "the checkers' own, 5 s)"))
 

@@ -3,7 +3,8 @@
 - ``check_backward(rule, reference="tanh")``: a student's forward value and local
   derivative(s) of an operation, against central differences and the engine's own op.
 - ``check_optimizer(MyAdam, reference="Adam", lr=0.01)``: a student's optimizer, written
-  microopt's way (``update(p, state, ...)``) or PyTorch's (``step()``), beside the reference
+  microopt's way (``update(p, state, ...)``) or PyTorch's (``step()``), or a pair of pure
+  functions ``(adam_init, adam_update)`` over lists of floats (optax's way), beside the reference
   on two 2-D functions and a tiny MLP; the message names the step, the parameter, the first
   quantity that differs, and a hint.
 - ``check_sgd_momentum(MySGD)``: ``check_optimizer`` against SGD with momentum.

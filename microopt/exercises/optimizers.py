@@ -244,15 +244,17 @@ def _format_call(cls: type, hyperparameters: dict[str, Any]) -> str:
 
 
 # ----------------------------------------------------------------- the check
-def check_optimizer(student: type, reference: str | type = "Adam", *, steps: int = 10,
+def check_optimizer(student: type | tuple, reference: str | type = "Adam", *, steps: int = 10,
                     rtol: float = 1e-9, atol: float = 1e-12, time_limit: float | None = DEFAULT_TIME_LIMIT,
                     verbose: bool = True, **hyperparameters: Any) -> None:
-    """Check that ``student`` (an optimizer class) computes what ``reference`` computes.
+    """Check that ``student`` (an optimizer class, or an (init, update) pair) computes what ``reference`` computes.
 
     ``student`` is built as ``student(params, **hyperparameters)``, like the reference, and
     either defines ``update(self, p, state, *, ...)`` (microopt's way) or a ``step()`` looping
-    over ``self.param_groups`` (PyTorch's way). Both run ``steps`` steps on each problem (two
-    2-D functions, one so flat that ε matters, and a tiny MLP). Values agree when
+    over ``self.param_groups`` (PyTorch's way); or it is a pair of pure functions
+    ``(init, update)`` over lists of floats (optax's way, ``microopt.exercises.functional``).
+    Both run ``steps`` steps on each problem (two 2-D functions, one so flat that ε matters,
+    and a tiny MLP). Values agree when
     ``|yours - reference| <= atol + rtol * max(|yours|, |reference|)``. Each step of yours has
     ``time_limit`` seconds (None: no limit).
 
@@ -476,7 +478,7 @@ def _prefix(run: _Run, steps: int) -> _Run:
 SGD_MOMENTUM_SETTINGS = {"lr": 0.05, "momentum": 0.9}
 
 
-def check_sgd_momentum(student: type, *, nesterov: bool = False, steps: int = 10,
+def check_sgd_momentum(student: type | tuple, *, nesterov: bool = False, steps: int = 10,
                        verbose: bool = True, **hyperparameters: Any) -> None:
     """``check_optimizer`` against ``SGD`` with momentum (``SGD_MOMENTUM_SETTINGS``).
 
@@ -484,6 +486,8 @@ def check_sgd_momentum(student: type, *, nesterov: bool = False, steps: int = 10
     takes them). With ``nesterov=True`` a second run checks Nesterov momentum (dampening 0).
     """
     settings = {**SGD_MOMENTUM_SETTINGS, **hyperparameters}
+    if is_pair(student):
+        student = as_optimizer(*student)
     check_optimizer(student, "SGD", steps=steps, verbose=False, **settings)
     runs = [settings]
     if nesterov:

@@ -291,37 +291,44 @@ $\gamma$, momentum $\mu$):
 
 $$b_1 = g_1, \qquad b_t = \mu\, b_{t-1} + g_t, \qquad \theta \leftarrow \theta - \gamma\, b_t.$$
 
-Write it as an `Optimizer`: the base class loops over the parameters and calls your
-`update(p, state, **hyperparameters)` for each; keep what must survive between steps in `state`
-(a dict, empty at the first step). (Or override `step()` and loop over `self.param_groups`
-yourself, as PyTorch's optimizers do: the check accepts both.) The velocity form
-$v \leftarrow \mu v - \gamma g,\ \theta \leftarrow \theta + v$ takes the same steps.
+Write it as two **pure functions** over the whole model, the way optax and JAX write optimizers
+(microopt's own `SGD` is a class that updates one `Value` at a time, in place):
+
+- `sgd_init(params)`: `params` is the list of the parameters' values (floats); return the state
+  before the first step, laid out as you like (here: a list of buffers, one per parameter, empty
+  until the first step).
+- `sgd_update(params, grads, state, *, lr, momentum)`: one step; return the pair (the list of the
+  new values, the new state), changing neither argument.
+
+The velocity form $v \leftarrow \mu v - \gamma g,\ \theta \leftarrow \theta + v$ takes the same steps.
 """),
     code("""
 from microopt import Value
 from microopt.exercises import check_sgd_momentum, check_value
-from microopt.optim import Optimizer
+from microopt.optim import SGD
 from microopt.teach import trace_steps
 """),
     answer("""
-class MySGD(Optimizer):
-    def __init__(self, params, lr=1e-3, momentum=0.0):
-        super().__init__(params, dict(lr=lr, momentum=momentum))
+def sgd_init(params):
+    ### BEGIN SOLUTION
+    return {"b": [None] * len(params)}
+    ### END SOLUTION
 
-    def update(self, p, state, *, lr, momentum):
-        ### BEGIN SOLUTION
-        g = p.grad
-        b = g if "b" not in state else momentum * state["b"] + g
-        state["b"] = b
-        p.data -= lr * b
-        ### END SOLUTION
+
+def sgd_update(params, grads, state, *, lr=1e-3, momentum=0.0):
+    ### BEGIN SOLUTION
+    buffers = [g if b is None else momentum * b + g for g, b in zip(grads, state["b"])]
+    return [theta - lr * b for theta, b in zip(params, buffers)], {"b": buffers}
+    ### END SOLUTION
 """),
-    graded(3, "check_sgd_momentum(MySGD)", "check_sgd_momentum(MySGD, lr=0.1, momentum=0.5, steps=15)"),
+    graded(3, "check_sgd_momentum((sgd_init, sgd_update))",
+           "check_sgd_momentum((sgd_init, sgd_update), lr=0.1, momentum=0.5, steps=15)"),
     md(r"""
 ## 4.2 Predict the terminal velocity
 
 With a constant gradient $g$ the buffer grows towards a limit. On $f(w) = 3w$ (gradient 3) with
-$\mu = 0.9$, what does $b$ tend to? Store it in `terminal_b`, then watch it happen.
+$\mu = 0.9$, what does $b$ tend to? Store it in `terminal_b`, then watch it happen, in your
+functions and in microopt's `SGD` (whose trace names the buffer `b`).
 """),
     answer("""
 ### BEGIN SOLUTION
@@ -329,10 +336,15 @@ terminal_b = 3 / (1 - 0.9)
 ### END SOLUTION
 """),
     graded(1, """
-w = Value(0.0, label="w")
-buffers = trace_steps(MySGD([w], lr=0.01, momentum=0.9), lambda: 3 * w, steps=200).column("b")
 check_value(terminal_b, 30.0, "the limit of b", hint="b = μb + g has a fixed point b = g / (1 - μ).")
-check_value(buffers[-1], terminal_b, "b after 200 steps", rtol=1e-6)
+params, state = [0.0], sgd_init([0.0])
+for _ in range(200):
+    before = params[0]
+    params, state = sgd_update(params, [3.0], state, lr=0.01, momentum=0.9)
+check_value((before - params[0]) / 0.01, terminal_b, "your step / lr after 200 steps", rtol=1e-6)
+w = Value(0.0, label="w")
+buffers = trace_steps(SGD([w], lr=0.01, momentum=0.9), lambda: 3 * w, steps=200).column("b")
+check_value(buffers[-1], terminal_b, "SGD's b after 200 steps", rtol=1e-6)
 """),
 ]
 
@@ -346,29 +358,34 @@ apply. In PyTorch's form (learning rate $\gamma$, momentum $\mu$):
 
 $$b_t = \mu\, b_{t-1} + g_t \ (b_1 = g_1), \qquad d_t = g_t + \mu\, b_t, \qquad \theta \leftarrow \theta - \gamma\, d_t.$$
 
-With `nesterov=False` your class is plain momentum (exercise 4).
+Write it as a pair of pure functions, as in exercise 4: `nesterov_init(params)` returns the state,
+`nesterov_update(params, grads, state, *, lr, momentum, nesterov)` returns (the new values, the new
+state). With `nesterov=False` the pair is plain momentum (exercise 4).
 """),
     code("""
 from microopt.exercises import check_optimizer
-from microopt.optim import Optimizer
 """),
     answer("""
-class MyNesterov(Optimizer):
-    def __init__(self, params, lr=1e-3, momentum=0.0, nesterov=False):
-        super().__init__(params, dict(lr=lr, momentum=momentum, nesterov=nesterov))
+def nesterov_init(params):
+    ### BEGIN SOLUTION
+    return [None] * len(params)
+    ### END SOLUTION
 
-    def update(self, p, state, *, lr, momentum, nesterov):
-        ### BEGIN SOLUTION
-        g = p.grad
-        b = g if "momentum_buffer" not in state else momentum * state["momentum_buffer"] + g
-        state["momentum_buffer"] = b
+
+def nesterov_update(params, grads, state, *, lr=1e-3, momentum=0.0, nesterov=False):
+    ### BEGIN SOLUTION
+    new_params, buffers = [], []
+    for theta, g, b in zip(params, grads, state):
+        b = g if b is None else momentum * b + g
         direction = g + momentum * b if nesterov else b
-        p.data -= lr * direction
-        ### END SOLUTION
+        new_params.append(theta - lr * direction)
+        buffers.append(b)
+    return new_params, buffers
+    ### END SOLUTION
 """),
-    graded(2, 'check_optimizer(MyNesterov, "SGD", lr=0.05, momentum=0.9, nesterov=True)',
-           'check_optimizer(MyNesterov, "SGD", lr=0.02, momentum=0.5, nesterov=True, steps=15)'),
-    graded(1, 'check_optimizer(MyNesterov, "SGD", lr=0.05, momentum=0.9)'),
+    graded(2, 'check_optimizer((nesterov_init, nesterov_update), "SGD", lr=0.05, momentum=0.9, nesterov=True)',
+           'check_optimizer((nesterov_init, nesterov_update), "SGD", lr=0.02, momentum=0.5, nesterov=True, steps=15)'),
+    graded(1, 'check_optimizer((nesterov_init, nesterov_update), "SGD", lr=0.05, momentum=0.9)'),
 ]
 
 # ----------------------------------------------------------------------------- 06: Adagrad
@@ -381,28 +398,31 @@ so parameters with large gradients take small steps (learning rate $\gamma$, $\v
 
 $$s_t = s_{t-1} + g_t^2 \ (s_0 = 0), \qquad \theta \leftarrow \theta - \gamma\, \frac{g_t}{\sqrt{s_t} + \varepsilon}.$$
 
-The sum only grows, so the steps shrink for good: compare with RMSprop next.
+The sum only grows, so the steps shrink for good: compare with RMSprop next. Write it as a pair of
+pure functions (exercise 4): `adagrad_init(params)` and
+`adagrad_update(params, grads, state, *, lr, eps)` returning (the new values, the new state).
 """),
     code("""
 import math
 
 from microopt.exercises import check_optimizer
-from microopt.optim import Optimizer
 """),
     answer("""
-class MyAdagrad(Optimizer):
-    def __init__(self, params, lr=1e-2, eps=1e-10):
-        super().__init__(params, dict(lr=lr, eps=eps))
+def adagrad_init(params):
+    ### BEGIN SOLUTION
+    return {"sum_sq": [0.0] * len(params)}
+    ### END SOLUTION
 
-    def update(self, p, state, *, lr, eps):
-        ### BEGIN SOLUTION
-        g = p.grad
-        sum_sq = state.get("sum_sq", 0.0) + g * g
-        state["sum_sq"] = sum_sq
-        p.data -= lr * g / (math.sqrt(sum_sq) + eps)
-        ### END SOLUTION
+
+def adagrad_update(params, grads, state, *, lr=1e-2, eps=1e-10):
+    ### BEGIN SOLUTION
+    sums = [s + g * g for s, g in zip(state["sum_sq"], grads)]
+    new_params = [theta - lr * g / (math.sqrt(s) + eps) for theta, g, s in zip(params, grads, sums)]
+    return new_params, {"sum_sq": sums}
+    ### END SOLUTION
 """),
-    graded(3, 'check_optimizer(MyAdagrad, "Adagrad", lr=0.1)', 'check_optimizer(MyAdagrad, "Adagrad", lr=0.5, eps=1e-6)'),
+    graded(3, 'check_optimizer((adagrad_init, adagrad_update), "Adagrad", lr=0.1)',
+           'check_optimizer((adagrad_init, adagrad_update), "Adagrad", lr=0.5, eps=1e-6)'),
 ]
 
 # ----------------------------------------------------------------------------- 07: RMSprop
@@ -415,28 +435,30 @@ $\alpha$, PyTorch's default 0.99):
 
 $$v_t = \alpha\, v_{t-1} + (1 - \alpha)\, g_t^2 \ (v_0 = 0), \qquad \theta \leftarrow \theta - \gamma\, \frac{g_t}{\sqrt{v_t} + \varepsilon}.$$
 
-No bias correction (that is Adam's addition).
+No bias correction (that is Adam's addition). Write it as a pair of pure functions (exercise 4):
+`rmsprop_init(params)` and `rmsprop_update(params, grads, state, *, lr, alpha, eps)`.
 """),
     code("""
 import math
 
 from microopt.exercises import check_optimizer
-from microopt.optim import Optimizer
 """),
     answer("""
-class MyRMSprop(Optimizer):
-    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8):
-        super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps))
+def rmsprop_init(params):
+    ### BEGIN SOLUTION
+    return {"square_avg": [0.0] * len(params)}
+    ### END SOLUTION
 
-    def update(self, p, state, *, lr, alpha, eps):
-        ### BEGIN SOLUTION
-        g = p.grad
-        square_avg = alpha * state.get("square_avg", 0.0) + (1 - alpha) * g * g
-        state["square_avg"] = square_avg
-        p.data -= lr * g / (math.sqrt(square_avg) + eps)
-        ### END SOLUTION
+
+def rmsprop_update(params, grads, state, *, lr=1e-2, alpha=0.99, eps=1e-8):
+    ### BEGIN SOLUTION
+    averages = [alpha * v + (1 - alpha) * g * g for v, g in zip(state["square_avg"], grads)]
+    new_params = [theta - lr * g / (math.sqrt(v) + eps) for theta, g, v in zip(params, grads, averages)]
+    return new_params, {"square_avg": averages}
+    ### END SOLUTION
 """),
-    graded(3, 'check_optimizer(MyRMSprop, "RMSprop", lr=0.01)', 'check_optimizer(MyRMSprop, "RMSprop", lr=0.05, alpha=0.9)'),
+    graded(3, 'check_optimizer((rmsprop_init, rmsprop_update), "RMSprop", lr=0.01)',
+           'check_optimizer((rmsprop_init, rmsprop_update), "RMSprop", lr=0.05, alpha=0.9)'),
 ]
 
 

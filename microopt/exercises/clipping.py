@@ -10,7 +10,10 @@ from __future__ import annotations
 from microopt.engine.value import Value
 from microopt.exercises._compare import close
 from microopt.exercises._guard import DEFAULT_TIME_LIMIT, Delegated, TimeLimitExceeded, checked_time_limit, guard
-from microopt.optim.clip import clip_grad_norm_
+from microopt.optim.clip import clip_grad_norm_, grad_norm
+
+# The library's own clipping and its overflow-safe norm (the exercise's hard part): refused.
+FORBIDDEN = {clip_grad_norm_.__code__: "clip_grad_norm_", grad_norm.__code__: "grad_norm"}
 
 CASES = (  # (gradients, max_norm): clipped, not clipped, exactly at the limit, all zero, one huge
     ((3.0, 4.0), 1.0), ((0.3, -0.4), 1.0), ((3.0, 4.0), 5.0), ((0.0, 0.0, 0.0), 1.0), ((1e200, 1e200), 2.0),
@@ -28,10 +31,10 @@ def check_clip_grad_norm(student, *, time_limit: float | None = DEFAULT_TIME_LIM
             a.grad = b.grad = g
         expected = clip_grad_norm_(theirs, max_norm)
         try:
-            with guard(time_limit, {clip_grad_norm_.__code__: "clip_grad_norm_"}):
+            with guard(time_limit, FORBIDDEN):
                 norm = student(mine, max_norm)
-        except Delegated:
-            raise AssertionError(f"{name} calls microopt's own clip_grad_norm_, not yours: the check would compare "
+        except Delegated as delegated:
+            raise AssertionError(f"{name} calls microopt's own {delegated.name}, not yours: the check would compare "
                                  "it with itself. Write it yourself, from the formula.") from None
         except TimeLimitExceeded:
             raise AssertionError(f"{name} did not finish within {time_limit:g} s.\nHint: is there a loop that "

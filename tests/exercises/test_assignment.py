@@ -127,6 +127,19 @@ def test_a_missing_student_on_the_roster_gets_zero_without_a_kernel(tmp_path):
     assert [(r.student, r.total, r.problem) for r in results] == [("absent", 0.0, "no submission")]
 
 
+def test_grade_runs_from_inside_a_running_event_loop_as_in_a_notebook(tmp_path):
+    """Jupyter runs a teacher's cells inside an event loop: grade then runs its own in a thread."""
+    import asyncio
+
+    (tmp_path / "subs").mkdir()
+
+    async def in_a_notebook():
+        return grade(ADAM, tmp_path / "subs", roster=["absent"], jobs=1)
+
+    [result] = asyncio.run(in_a_notebook())
+    assert (result.student, result.total, result.problem) == ("absent", 0.0, "no submission")
+
+
 def test_the_autograder_writes_pytest_tests_and_githubs_autograding_json(tmp_path):
     assert main(["assignment", "autograder", str(ADAM), "--out", str(tmp_path)]) == 0
     tests = nbformat.read(tmp_path / "tests" / "08_adam_tests.ipynb", as_version=4)

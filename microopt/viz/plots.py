@@ -136,7 +136,9 @@ def plot_contour(function: Any, trajectories: Any = None, *, ax: Any = None, bou
         trajectories: a mapping ``name -> [(x0, y0), (x1, y1), ...]`` (one point per step, the
             start first), or a ``RaceResult``. Each is a line in its optimizer's color with a
             dot per step, so step sizes show; a ● ends it. A trajectory that reaches NaN/inf
-            is drawn up to there and labelled "(diverged)".
+            is drawn up to there, ends in ✕ and is labelled "(diverged)"; one that leaves the
+            map is cut at its edge with an arrowhead pointing the way it went, and labelled
+            "(left the window at step N)". The legend explains each end marker drawn.
         bounds: ((xmin, xmax), (ymin, ymax)); the function's own ``.bounds`` by default.
         levels, log: the number of contour levels, log-spaced above the minimum value when
             ``log`` is True or, with ``"auto"``, when the function has a known minimum.
@@ -162,17 +164,57 @@ def plot_contour(function: Any, trajectories: Any = None, *, ax: Any = None, bou
         start = (first[0][0], first[1][0]) if first and first[0] else getattr(function, "start", None)
     function = draw_landscape(ax, function, bounds=bounds, levels=levels, log=log, resolution=resolution,
                               start=start)
+    window = read_bounds(function, bounds)
+    ends = set()
     for name, (xs, ys, diverged) in paths.items():
         color = color_for(name)
-        ax.plot(xs, ys, "-", **trajectory_style(color), label=name + (" (diverged)" if diverged else ""))
-        if xs:
+        left = _first_outside(xs, ys, window)
+        notes = [*(["diverged"] if diverged else []),
+                 *([f"left the window at step {left}" if left else "starts outside the window"]
+                   if left is not None else [])]
+        label = name + (f" ({'; '.join(notes)})" if notes else "")
+        ax.plot(xs, ys, "-", **trajectory_style(color), label=label)
+        if left:  # an arrowhead on the edge where it went out, pointing the way it went
+            (x, y), angle = _exit(ax, (xs[left - 1], ys[left - 1]), (xs[left], ys[left]), window)
+            ax.scatter([x], [y], marker=(3, 0, angle - 90.0), s=110, color=color, edgecolors="black",
+                       linewidths=0.6, zorder=6, clip_on=False)
+            ends.add("left")
+        elif xs:
             ax.scatter([xs[-1]], [ys[-1]], marker="X" if diverged else "o", s=55, color=color,
                        edgecolors="white", linewidths=1.0, zorder=5)
+            ends.add("diverged" if diverged else "end")
+    # the end markers in the legend, in grey: each run's own color is in its line's entry
+    for kind, marker, text in (("end", "o", "end point"), ("diverged", "X", "end point (diverged)"),
+                               ("left", (3, 0, -90.0), "where it left the window")):
+        if kind in ends:
+            ax.scatter([], [], marker=marker, s=55, color="0.45", edgecolors="black", linewidths=0.6, label=text)
     return finish(fig, ax, title if title is not None else default_title(function), path, below=True,
                    grow_figure=own_figure)
 
 
+def _first_outside(xs: list[float], ys: list[float], window) -> int | None:
+    """The index of the first point outside the plotted window (the step it left at), or None."""
+    (x0, x1), (y0, y1) = window
+    return next((i for i, (x, y) in enumerate(zip(xs, ys)) if not (x0 <= x <= x1 and y0 <= y <= y1)), None)
+
+
+def _exit(ax, inside: tuple[float, float], outside: tuple[float, float], window):
+    """Where the segment from ``inside`` to ``outside`` crosses the window's edge, and its direction
+    on screen (degrees from the x axis)."""
+    (x0, x1), (y0, y1) = window
+    (px, py), (qx, qy) = inside, outside
+    # the fraction of the segment at which each edge it crosses is reached; the nearest one wins
+    fractions = [(edge - p) / (q - p) for p, q, low, high in ((px, qx, x0, x1), (py, qy, y0, y1))
+                 for edge in (low, high) if q != p and min(p, q) <= edge <= max(p, q)]
+    t = min(fractions, default=1.0)
+    point = (px + t * (qx - px), py + t * (qy - py))
+    (sx, sy), (ex, ey) = ax.transData.transform([inside, point])
+    return point, math.degrees(math.atan2(ey - sy, ex - sx))
+
+
 # ----------------------------------------------------------------------------- learning-rate sweep
+DIVERGED_MARKERS = ("X", "P", "v", "D", "s", "^")  # one shape per optimizer that diverged
+DIVERGED_ROW = 0.055  # height of one row of diverged marks, as a fraction of the axes
 def plot_lr_sweep(lrs: Any, losses: Any = None, *, ax: Any = None, log: bool | str = "auto",
                   title: str | None = None, ylabel: str = "final loss", path: PathLike = None):
     """Loss against learning rate, on a log lr axis, with diverged runs marked at the top.
@@ -182,7 +224,8 @@ def plot_lr_sweep(lrs: Any, losses: Any = None, *, ax: Any = None, log: bool | s
             ``.losses`` (then leave ``losses`` out).
         losses: the loss reached with each lr, or a mapping ``optimizer name -> losses`` to
             compare optimizers (one line each, in their colors). NaN or infinity means the
-            run diverged: it is drawn as an ✕ along the top edge.
+            run diverged: it is marked in a band along the top edge, each optimizer in its
+            own row, with its own marker shape and legend entry, so no mark hides another.
         log: log-scaled loss axis: True, False or ``"auto"``.
         ax, title, path: as in ``plot_losses``.
 
@@ -198,16 +241,20 @@ def plot_lr_sweep(lrs: Any, losses: Any = None, *, ax: Any = None, log: bool | s
         raise ValueError("plot_lr_sweep: got no learning rates.")
     rates = [real_number(f"lr {i}", r, above=0.0, advice="plot_lr_sweep draws the rates on a log axis.")
              for i, r in enumerate(rates)]
-    series = dict(losses) if isinstance(losses, Mapping) else {"": losses}
-    own_figure = ax is None
-    fig, ax = new_axes(ax, figsize=(7.0, 4.2))
-    finite_all: list[float] = []
-    diverged_label = "diverged (loss inf/nan)"
-    for name, values in series.items():
+    series = {}
+    for name, values in (dict(losses) if isinstance(losses, Mapping) else {"": losses}).items():
         values = [as_number(v, f"loss {i}" + (f" of {name!r}" if name else "")) for i, v in enumerate(values)]
         if len(values) != len(rates):
             raise ValueError(f"plot_lr_sweep: {len(rates)} learning rates but {len(values)} losses"
                              + (f" for {name!r}." if name else "."))
+        series[name] = values
+    own_figure = ax is None
+    fig, ax = new_axes(ax, figsize=(7.0, 4.2))
+    finite_all: list[float] = []
+    # Each optimizer that diverged somewhere gets its own row of marks in a band along the top
+    # edge, and its own marker shape: at the same lr, one optimizer's mark never hides another's.
+    rows = [name for name, values in series.items() if not all(math.isfinite(v) for v in values)]
+    for name, values in series.items():
         color = color_for(name) if name else color_for("sgd")
         # NaN breaks the line where a run diverged, instead of joining across the gap.
         ax.plot(rates, [v if math.isfinite(v) else float("nan") for v in values], "-o", ms=4, lw=1.6,
@@ -220,20 +267,23 @@ def plot_lr_sweep(lrs: Any, losses: Any = None, *, ax: Any = None, log: bool | s
                        label=f"best{' ' + name if name else ''}: lr = {best_lr:.3g}")
         diverged = [r for r, v in zip(rates, values) if not math.isfinite(v)]
         if diverged:
-            # x in data coordinates, y in axes coordinates: pinned to the top edge
-            ax.scatter(diverged, [0.96] * len(diverged), transform=ax.get_xaxis_transform(), marker="x", s=60,
-                       color=color, linewidths=2.0, zorder=5, clip_on=False, label=diverged_label)
-            diverged_label = None  # one legend entry is enough
+            row = rows.index(name)
+            # x in data coordinates, y in axes coordinates: pinned to the top band, one row each
+            ax.scatter(diverged, [1.0 - DIVERGED_ROW * (row + 0.7)] * len(diverged),
+                       transform=ax.get_xaxis_transform(), marker=DIVERGED_MARKERS[row % len(DIVERGED_MARKERS)],
+                       s=55, color=color, edgecolors="black", linewidths=0.6, zorder=6, clip_on=False,
+                       label=f"{name + ' ' if name else ''}diverged (loss inf/nan)")
     ax.set_xscale("log")
-    ax.set_xlim(min(rates) / 1.5, max(rates) * 1.5)  # the ✕ marks do not widen the axis themselves
+    ax.set_xlim(min(rates) / 1.5, max(rates) * 1.5)  # the diverged marks do not widen the axis themselves
     if _use_log(finite_all, log):
         ax.set_yscale("log")
-    if diverged_label is None:  # something diverged: keep the top band free for the ✕ marks
+    if rows:  # something diverged: keep the top band free for the marks, one row per optimizer
+        band = DIVERGED_ROW * (len(rows) + 0.4)
         bottom, top = ax.get_ylim()
         if ax.get_yscale() == "log":
-            ax.set_ylim(bottom, top * (top / bottom) ** 0.15)
+            ax.set_ylim(bottom, top * (top / bottom) ** (band / (1.0 - band)))
         else:
-            ax.set_ylim(bottom, top + 0.15 * (top - bottom))
+            ax.set_ylim(bottom, top + band / (1.0 - band) * (top - bottom))
     ax.set_xlabel("learning rate")
     ax.set_ylabel(ylabel)
     ax.grid(True, which="major", alpha=0.3)

@@ -181,9 +181,30 @@ def test_plot_contour_saddle_uses_linear_levels_and_marks_the_saddle():
 
 
 def test_plot_contour_cuts_a_diverged_trajectory_and_says_so():
-    fig = plot_contour(Quadratic(), {"sgd": [(1.0, 1.0), (-3.0, 4.0), (math.inf, math.nan)]}, **FAST)
+    fig = plot_contour(Quadratic(), {"sgd": [(1.0, 1.0), (-3.0, 2.0), (math.inf, math.nan)]}, **FAST)
     line = _lines(fig)[0]
     assert line.get_label() == "sgd (diverged)" and list(line.get_xdata()) == [1.0, -3.0]
+
+
+def test_a_trajectory_that_leaves_the_window_is_announced_and_marked_on_the_edge():
+    # quadratic's window is (-3, 3) x (-3, 3): step 2 jumps from (1, 1) to (5, 3), across x = 3 at y = 2
+    fig = plot_contour(Quadratic(), {"sgd": [(0.0, 0.0), (1.0, 1.0), (5.0, 3.0), (-9.0, 9.0)],
+                                     "adam": [(0.0, 0.0), (0.5, 0.5)]}, bounds=((-3, 3), (-3, 3)), **FAST)
+    ax = fig.axes[0]
+    assert [line.get_label() for line in _lines(fig)] == ["sgd (left the window at step 2)", "adam"]
+    edge = [c for c in ax.collections if c.get_label().startswith("_") and len(c.get_offsets()) == 1
+            and tuple(c.get_offsets()[0]) == (3.0, 2.0)]
+    assert len(edge) == 1 and to_hex(edge[0].get_facecolor()[0]) == color_for("sgd")
+    assert ax.get_xlim() == (-3.0, 3.0)  # the map keeps its window; the arrowhead sits on its edge
+    labels = _labels(fig)
+    assert "end point" in labels and "where it left the window" in labels  # the markers are explained
+    assert "end point (diverged)" not in labels  # and only those that are drawn
+
+
+def test_end_points_are_in_the_legend_and_a_diverged_one_too():
+    fig = plot_contour(Quadratic(), {"sgd": [(1.0, 1.0), (-2.0, 2.0), (math.inf, math.nan)]}, **FAST)
+    assert _lines(fig)[0].get_label() == "sgd (diverged)"
+    assert "end point (diverged)" in _labels(fig) and "where it left the window" not in _labels(fig)
 
 
 def test_plot_contour_any_callable_with_bounds():
@@ -225,7 +246,7 @@ def test_plot_contour_layout_colorbar_fits_the_map_and_the_legend_clears_the_x_l
     assert legend.y1 < ax.xaxis.get_tightbbox().y0  # under the tick labels and the x label
     assert not legend.overlaps(ax.xaxis.label.get_window_extent())
     assert fig.bbox.x0 <= legend.x0 and legend.x1 <= fig.bbox.x1  # no name cut at the figure's edge
-    assert LONG_NAME in _labels(fig)
+    assert any(label.startswith(LONG_NAME) for label in _labels(fig))  # the whole name, maybe with a note
     assert max(map_box.width / fig.bbox.width, map_box.height / fig.bbox.height) >= 0.6  # not drawn small
 
 
@@ -330,6 +351,27 @@ def test_lr_sweep_several_optimizers_and_result_objects():
             self.lrs, self.losses = lrs, [0.5, 0.2, 0.3]
 
     assert len(_lines(plot_lr_sweep(Sweep()))) == 1
+
+
+def test_every_optimizers_diverged_marks_are_visible_where_all_diverge_at_the_same_rates():
+    lrs = [1e-3, 1e-2, 1e-1, 1.0, 10.0]
+    names = ["gd", "momentum", "rmsprop", "adam"]
+    fig = plot_lr_sweep(lrs, {name: [0.5 - 0.1 * k, 0.3, math.inf, math.nan, math.inf]
+                              for k, name in enumerate(names)})
+    ax = fig.axes[0]
+    fig.draw_without_rendering()
+    marks = {c.get_label(): c for c in ax.collections if "diverged" in c.get_label()}
+    assert list(marks) == [f"{name} diverged (loss inf/nan)" for name in names]  # one legend entry each
+    assert len({c.get_paths()[0].vertices.tobytes() for c in marks.values()}) == 4  # four marker shapes
+    pixels = {label: c.get_offset_transform().transform(c.get_offsets()) for label, c in marks.items()}
+    box = ax.get_window_extent()
+    highest_loss = max(ax.transData.transform((lr, 0.5))[1] for lr in lrs)
+    for label, points in pixels.items():
+        assert [round(x) for x, _ in points] == [round(ax.transData.transform((lr, 1.0))[0]) for lr in lrs[2:]]
+        assert all(highest_loss < y < box.y1 for _, y in points), label  # inside the top band, above the data
+        for other, theirs in pixels.items():  # no two optimizers' marks on top of each other
+            if other != label:
+                assert min(abs(a[1] - b[1]) for a in points for b in theirs) >= 8.0, (label, other)
 
 
 def _data_points(ax):

@@ -75,7 +75,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     low, high, _ = SWEEP_LRS
     print(f"each optimizer at the learning rate that did best in its sweep from {low:g} to {high:g}:")
     print(valley.table())
-    print(summary(valley))
+    print(valley.summary())
     draw_rosenbrock(sweeps, valley, args.out, written)
 
     moons = common.make_problem("moons", samples=100, hidden=[8, 8], seed=args.seed)
@@ -109,21 +109,6 @@ def race_rosenbrock(problem: common.Problem, steps: int, show: bool):
 def best_lrs(sweeps: dict) -> dict[str, float]:
     """The best rate of each sweep; the smallest one tried when every rate diverged."""
     return {name: result.best_lr if result.best_lr is not None else result.lrs[0] for name, result in sweeps.items()}
-
-
-def summary(race) -> str:
-    """Who did best, read off the race (never assumed): the lowest final loss, the first to the threshold."""
-    best = race.best()
-    if best is None:
-        return "Every run diverged."
-    text = f"Lowest final loss: {best} ({race[best].final_loss:.3g})."
-    reached = [run for run in race if run.steps_to_threshold is not None]
-    threshold = f"loss <= {race.threshold:g}"
-    if not reached:
-        return text + f" No run reached {threshold} in {race.steps} steps."
-    first = min(run.steps_to_threshold for run in reached)
-    names = ", ".join(run.name for run in reached if run.steps_to_threshold == first)
-    return text + f" First to reach {threshold}: {names}, at step {first}."
 
 
 def best_accuracy(race) -> str:

@@ -19,6 +19,14 @@ examples:
   microopt race --problem moons --optimizers sgd:0.1,adam --steps 300 --batch-size 16
 """.format(presets=", ".join(f"{name} {settings['lr']:g}" for name, (_, settings) in PRESETS.items()))
 
+# A bare `microopt race` is often a newcomer's first command, so its runs should all finish. At
+# the presets' rates GD and momentum diverge at step 2 on Rosenbrock's steep valley walls, and
+# momentum on Beale's; there they start at the rates below (from lr_sweep), where every run of
+# every bundled 2-D function converges or keeps going (tests/cli/test_race_defaults.py).
+DEFAULT_OPTIMIZERS = "gd,momentum,rmsprop,adam"
+DEFAULT_FOR_PROBLEM = {"rosenbrock": "gd:0.001,momentum:0.001,rmsprop,adam",
+                       "beale": "gd,momentum:0.001,rmsprop,adam"}
+
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
@@ -30,8 +38,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     common.add_problem_arguments(parser, default="rosenbrock")
     parser.add_argument("--optimizers", action="append", metavar="NAMES",
-                        help="comma-separated presets, e.g. gd,momentum:0.05,adam "
-                             "(default: gd,momentum,rmsprop,adam)")
+                        help=f"comma-separated presets, e.g. gd,momentum:0.05,adam (default: {DEFAULT_OPTIMIZERS}; "
+                             + "; ".join(f"on {problem} {specs}" for problem, specs in DEFAULT_FOR_PROBLEM.items())
+                             + ", where the presets' rates diverge)")
     parser.add_argument("--lr", type=real_number_argument("lr", above=0.0), default=None,
                         help="learning rate for every optimizer given without its own")
     parser.add_argument("--steps", type=whole_number_argument("steps", maximum=common.MAX_STEPS), default=500,
@@ -46,7 +55,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     name = common.check_problem(parser, args.problem)
-    choices = common.optimizer_choices(parser, args.optimizers or ["gd,momentum,rmsprop,adam"], args.lr)
+    default = DEFAULT_FOR_PROBLEM.get(name, DEFAULT_OPTIMIZERS) if args.lr is None else DEFAULT_OPTIMIZERS
+    choices = common.optimizer_choices(parser, args.optimizers or [default], args.lr)
     problem = common.problem_or_error(parser, args, name)
     if args.start is not None and problem.function is None:
         parser.error(f"--start is for 2-D functions; {name} is a dataset")
@@ -59,6 +69,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     for run_ in result:
         if run_.diverged:
             print(f"{run_.name}: {run_.message}")
+    print(result.summary())
     if args.no_plots:
         return 0
     common.use_agg_backend()

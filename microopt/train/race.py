@@ -110,6 +110,23 @@ class RaceResult:
                  f"at step {run.diverged_at}" if run.diverged else "no"] for run in self]
         return f"{self.problem}, {self.steps} steps per run\n" + format_table(header, rows)
 
+    def summary(self) -> str:
+        """Who did best, read off the runs (never assumed): the lowest final loss, the first to the threshold.
+
+        ``microopt race`` and ``microopt demo`` print it under the table.
+        """
+        best = self.best()
+        if best is None:
+            return "Every run diverged."
+        text = f"Lowest final loss: {best} ({self[best].final_loss:.3g})."
+        reached = [run for run in self if run.steps_to_threshold is not None]
+        threshold = f"loss <= {self.threshold:g}" if self.threshold is not None else "the threshold"
+        if not reached:
+            return text + f" No run reached {threshold} in {self.steps} steps."
+        first = min(run.steps_to_threshold for run in reached)
+        names = ", ".join(run.name for run in reached if run.steps_to_threshold == first)
+        return text + f" First to reach {threshold}: {names}, at step {first}."
+
     def __str__(self) -> str:
         return self.table()
 

@@ -83,7 +83,7 @@ def test_rosenbrock_story_at_the_default_length():
     assert race["adam"].steps_to_threshold is not None and race["adam"].steps_to_threshold < 1000
     assert race["gd"].steps_to_threshold is None
     assert race["adam"].final_loss < 1e-3 < race["gd"].final_loss
-    line = demo_command.summary(race)
+    line = race.summary()
     lowest = min((run for run in race if not run.diverged), key=lambda run: run.final_loss)
     assert line.startswith(f"Lowest final loss: {lowest.name} ({lowest.final_loss:.3g}).")
     first = min(run.steps_to_threshold for run in race if run.steps_to_threshold is not None)
@@ -97,12 +97,12 @@ def test_summary_names_the_actual_winner_not_adam_by_default():
     momentum_wins = RaceResult([RaceRun("gd", [5.0, 2.0], 2.0, steps_to_threshold=None),
                                 RaceRun("momentum", [5.0, 0.001], 0.001, steps_to_threshold=1),
                                 RaceRun("adam", [5.0, 0.5], 0.5, steps_to_threshold=None)], "f", 1, 0.01)
-    assert demo_command.summary(momentum_wins) == ("Lowest final loss: momentum (0.001). "
+    assert momentum_wins.summary() == ("Lowest final loss: momentum (0.001). "
                                                    "First to reach loss <= 0.01: momentum, at step 1.")
     nobody = RaceResult([RaceRun("gd", [5.0, 2.0], 2.0)], "f", 1, 0.01)
-    assert demo_command.summary(nobody) == "Lowest final loss: gd (2). No run reached loss <= 0.01 in 1 steps."
+    assert nobody.summary() == "Lowest final loss: gd (2). No run reached loss <= 0.01 in 1 steps."
     diverged = RaceResult([RaceRun("gd", [5.0, 1e9], float("inf"), diverged=True, diverged_at=1)], "f", 1, 0.01)
-    assert demo_command.summary(diverged) == "Every run diverged."
+    assert diverged.summary() == "Every run diverged."
 
 
 def test_demo_decision_boundaries_use_the_trained_models():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import pathlib
+import tempfile
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
@@ -224,6 +225,32 @@ class RunProgress:
 
     def __exit__(self, *exc_info) -> None:
         self._bar.close()
+
+
+def check_out(parser: argparse.ArgumentParser, out: pathlib.Path, *, file: bool = False) -> None:
+    """Refuse an ``--out`` that cannot be written, before any work: a usage error, exit status 2.
+
+    ``out`` is a folder (``file=True``: a file, whose folder is checked). Folders that do not exist
+    yet are fine when they can be made: the nearest one that exists must be a folder (not a
+    file) that this process can write in, which is tried with a temporary file, so read-only
+    file systems and permissions are both caught. Nothing is created.
+    """
+    folder, where = (out.parent, "in a folder") if file else (out, "a folder")
+    if file and out.is_dir():
+        parser.error(invalid("--out", str(out), "must be a file name; this is a folder",
+                             f"For example --out {out / 'graph.png'}."))
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        found = "this is a file" if existing == out else f"{existing} is a file"
+        parser.error(invalid("--out", str(out), f"must be {where} that can be made; {found}", "Choose another --out."))
+    try:
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as error:
+        parser.error(invalid("--out", str(out), f"must be {where} this user can write in; {existing} is not "
+                             f"writable ({error.strerror})", "Choose another --out, e.g. one in your home folder."))
 
 
 def save_figure(fig, path: pathlib.Path, written: list[pathlib.Path]) -> None:

@@ -65,6 +65,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    common.check_out(parser, args.out)
     show = not args.no_progress
     written: list[pathlib.Path] = []
     common.use_agg_backend()

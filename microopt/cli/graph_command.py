@@ -7,6 +7,7 @@ import pathlib
 import sys
 
 from microopt._validate import whole_number_argument
+from microopt.cli.common import check_out
 from microopt.cli.expression import FUNCTIONS, MAX_CHARACTERS, MAX_NODES, ExpressionError, build, parse_variables
 from microopt.viz.graph import save_graph
 
@@ -59,6 +60,7 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     suffix = args.out.suffix.lower()
     if suffix not in (".png", ".svg", ".dot", ".gv"):
         parser.error(f"--out must end in .png, .svg or .dot, got {str(args.out)!r}")
+    check_out(parser, args.out, file=True)
     try:
         variables = parse_variables([*args.assignments, *args.var])
         out, leaves = build(args.expression, variables, max_nodes=args.max_nodes)

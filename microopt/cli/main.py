@@ -9,6 +9,7 @@ naming the problem and the valid choices, and exit status 2, as for any argparse
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
 
@@ -40,7 +41,11 @@ def main(argv: list[str] | None = None) -> int:
         if argv[:1] == [bench_command.NAME]:  # the bench module parses its own options
             return bench_command.run(argv[1:])
         parser = build_parser()
-        args = parser.parse_args(argv)
+        # parse_known_args, not parse_args: an unknown flag is then refused by the subcommand's
+        # parser, with its usage (`usage: microopt race ...`), not the top level's.
+        args, unknown = parser.parse_known_args(argv)
+        if unknown:
+            args.parser.error(unrecognized(args.parser, unknown))
         return args.run(args, args.parser)
     except SystemExit as exit:  # argparse's --help (0) and errors (2)
         return exit.code if isinstance(exit.code, int) else 1
@@ -53,6 +58,20 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:  # e.g. an --out folder that cannot be created or written
         print(f"microopt: error: {error}", file=sys.stderr)
         return 1
+
+
+def unrecognized(parser: argparse.ArgumentParser, unknown: list[str]) -> str:
+    """argparse's message for arguments no parser took, with the nearest flag when one is close."""
+    message = f"unrecognized arguments: {' '.join(unknown)}"
+    flags = [option for action in parser._actions for option in action.option_strings]  # argparse has no public list
+    typed = next((word.split("=")[0] for word in unknown if word.startswith("--")), None)
+    if typed is None:
+        return message
+    # a flag with something glued on (--lr-typo), else one a letter or two away (--stepz)
+    close = [flag for flag in flags if flag.startswith("--") and typed.startswith(flag + "-")]
+    close += [f"--{name}" for name in difflib.get_close_matches(typed[2:], [flag[2:] for flag in flags], n=1,
+                                                                cutoff=0.7)]
+    return message + (f" (did you mean {close[0]}?)" if close else "")
 
 
 def _silence_stdout() -> None:

@@ -60,6 +60,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     problem = common.problem_or_error(parser, args, name)
     if args.start is not None and problem.function is None:
         parser.error(f"--start is for 2-D functions; {name} is a dataset")
+    if not args.no_plots:
+        common.check_out(parser, args.out)
     with common.RunProgress(len(choices), desc=f"race on {name}", enabled=not args.no_progress) as progress:
         result = race(common.factories(choices), steps=args.steps, threshold=args.threshold, name=name,
                       callback=progress, **common.race_arguments(problem, start=args.start,

@@ -48,6 +48,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     problem = common.problem_or_error(parser, args, name)
     if args.start is not None and problem.function is None:
         parser.error(f"--start is for 2-D functions; {name} is a dataset")
+    if not args.no_plots:
+        common.check_out(parser, args.out)
     lrs = log_space(args.min_lr, args.max_lr, per_decade=args.per_decade)
     sweeps = {optimizer: sweep(problem, key, lrs, steps=args.steps, batch_size=args.batch_size, start=args.start,
                                seed=args.seed, show_progress=not args.no_progress)

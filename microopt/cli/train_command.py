@@ -48,6 +48,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error(f"--optimizer takes one optimizer, got {args.optimizer!r}; use `microopt race` to compare")
     (optimizer_name, (key, lr)), = choices.items()
     problem = common.problem_or_error(parser, args, name, activation=args.activation)
+    if not args.no_plots:
+        common.check_out(parser, args.out)
     model = problem.make_model()
     optimizer = common.factories(choices)[optimizer_name](model.parameters())
     print(problem.description)

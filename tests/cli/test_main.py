@@ -68,13 +68,22 @@ def test_the_command_line_loads_no_plotting_library_until_a_subcommand_needs_one
     assert result.stdout.strip() == "[]"
 
 
-def test_an_output_that_cannot_be_written_is_a_one_line_error(tmp_path, capsys):
-    blocker = tmp_path / "a-file"
-    blocker.write_text("not a folder")
-    assert main(["graph", "x * 2", "--var", "x=1", "--out", str(blocker / "graph.dot")]) == 1
+@pytest.mark.parametrize("name", subcommands())
+def test_a_mistyped_flag_gets_the_subcommands_usage_not_the_top_levels(name, capsys):
+    assert main([name, "--lr-typo", "1"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("microopt: error: ") and "a-file" in err
-    assert len(err.strip().splitlines()) == 1  # no traceback
+    assert err.startswith(f"usage: microopt {name}"), err
+    assert f"microopt {name}" in err.strip().splitlines()[-1]
+
+
+def test_an_unknown_flag_is_named_with_the_nearest_real_one(capsys):
+    assert main(["race", "--lr-typo", "1"]) == 2
+    assert capsys.readouterr().err.strip().splitlines()[-1] == (
+        "microopt race: error: unrecognized arguments: --lr-typo 1 (did you mean --lr?)")
+    assert main(["lr-sweep", "--stepz", "3"]) == 2
+    assert capsys.readouterr().err.strip().endswith("unrecognized arguments: --stepz 3 (did you mean --steps?)")
+    assert main(["train", "--colour", "red"]) == 2
+    assert capsys.readouterr().err.strip().endswith("unrecognized arguments: --colour red")  # nothing close
 
 
 def test_a_missing_expression_names_only_what_is_required(capsys):

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from numbers import Integral, Real
 from typing import Callable, Sequence
 
+from microopt.engine.collector import paused_collector
 from microopt.engine.value import Value
 from microopt.nn.losses import (accuracy, binary_cross_entropy_with_logits, cross_entropy,
                                 hinge_loss, mse_loss)
@@ -202,8 +203,9 @@ def evaluate(model: Callable, data: tuple[Sequence, Sequence], loss: str | Calla
 def evaluate_objective(model: Callable, objective: Objective, X: list, y: list) -> dict:
     """``evaluate`` for an already resolved ``Objective`` and checked ``X, y``."""
     try:
-        outputs = [model(x) for x in X]
-        value = objective(outputs, y).data
+        with paused_collector():  # the graph holds no cycles: the collector would only rescan it
+            outputs = [model(x) for x in X]
+            value = objective(outputs, y).data
     except OverflowError:
         return {"loss": math.inf, "accuracy": None}
     return {"loss": value, "accuracy": objective.accuracy(outputs, y)}

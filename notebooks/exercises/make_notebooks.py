@@ -73,7 +73,8 @@ from microopt.exercises import check_backward, check_value
     md(r"""
 ## 1.1 tanh
 
-$\frac{d}{dx}\tanh(x) = 1 - \tanh(x)^2$: write it with the **output** $t = \tanh(x)$. At $x = \pm 800$
+Derive $\frac{d}{dx}\tanh(x)$ from $\tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}$ (quotient rule), then
+write it with the **output** $t = \tanh(x)$ only, so backward reuses the forward value. At $x = \pm 800$
 a formula with $e^{x}$ overflows; `math.tanh` never does.
 """),
     answer("""
@@ -87,8 +88,8 @@ def tanh_rule(x):
     md(r"""
 ## 1.2 sigmoid, without overflow
 
-$\sigma(x) = 1 / (1 + e^{-x})$ and $\sigma'(x) = \sigma(x)(1 - \sigma(x))$. The formula as written
-overflows for $x < -709.78$: only ever take `math.exp` of a number $\le 0$.
+$\sigma(x) = 1 / (1 + e^{-x})$. Derive $\sigma'(x)$ and write it with the output $s = \sigma(x)$ only, as
+for tanh. The formula as written overflows for $x < -709.78$: only ever take `math.exp` of a number $\le 0$.
 """),
     answer("""
 def sigmoid_rule(x):

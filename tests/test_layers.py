@@ -121,6 +121,32 @@ def heavy_at_top(module: str) -> set[str]:
     return libraries
 
 
+def package_graph() -> dict[str, set[str]]:
+    """package -> the microopt packages its modules import (the one stated exception included)."""
+    graph: dict[str, set[str]] = {}
+    for module in MODULES:
+        here = package_of(module)
+        graph.setdefault(here, set()).update(
+            package_of(imported) for imported, _, _ in imports(module)
+            if own(imported) and package_of(imported) != here)
+    return graph
+
+
+def format_graph(graph: dict[str, set[str]]) -> str:
+    """``a→b,c; d→e`` bottom layer first: the form the closing notes of the architecture issue use."""
+    order = sorted(graph, key=lambda package: (LAYER[package], package))
+    return "; ".join(f"{package}→{','.join(sorted(graph[package], key=lambda p: (LAYER[p], p)))}"
+                     for package in order if graph[package])
+
+
+def test_the_package_graph_goes_down_but_for_value_draw():
+    graph = package_graph()
+    upward = {(package, imported) for package, targets in graph.items() for imported in targets
+              if LAYER[imported] >= LAYER[package]}
+    assert upward == {("engine", "viz")}  # Value.draw, the one exception
+    assert graph["_validate"] == set()  # the bottom imports nothing of microopt
+
+
 def test_every_package_has_a_layer():
     packages = {package_of(module) for module in MODULES}
     assert packages - set(LAYER) == set(), "add the new package to LAYERS here and in microopt's docstring"
@@ -164,3 +190,7 @@ def test_the_one_exception_is_still_needed_and_still_lazy():
 
 def test_importing_microopt_loads_only_the_standard_library():
     assert heavy_at_top("microopt") == set()
+
+
+if __name__ == "__main__":  # python tests/test_layers.py: the import graph by package, computed
+    print(format_graph(package_graph()))

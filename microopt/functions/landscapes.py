@@ -15,15 +15,13 @@ rastrigin      2A + Σ (x² - A cos 2πx)         many local minima around the g
 from __future__ import annotations
 
 import math
-from numbers import Real
 
+from microopt._validate import real_number
 from microopt.functions.base import Function2D, Scalar, cos, sin, square
 
 
 def _check_positive(cls: str, name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real) or not 0.0 < value < math.inf:
-        raise ValueError(f"Invalid {name} for {cls}: {value!r} (must be a finite number > 0).")
-    return float(value)
+    return real_number(f"{name} for {cls}", value, above=0.0)
 
 
 class Quadratic(Function2D):
@@ -76,9 +74,7 @@ class Rosenbrock(Function2D):
     bounds = ((-2.0, 2.0), (-1.0, 3.0))
 
     def __init__(self, a: float = 1.0, b: float = 100.0) -> None:
-        if isinstance(a, bool) or not isinstance(a, Real) or not math.isfinite(a):
-            raise ValueError(f"Invalid a for Rosenbrock: {a!r} (must be a finite number).")
-        self.a = float(a)
+        self.a = real_number("a for Rosenbrock", a)
         self.b = _check_positive("Rosenbrock", "b", b)
         self.formula = f"({self.a:g} − x)² + {self.b:g} (y − x²)²"
         self.minima = [(self.a, self.a * self.a)]

@@ -24,15 +24,14 @@ The tests in ``tests/optim/test_regularization.py`` check each of these statemen
 
 from __future__ import annotations
 
-from numbers import Real
 from typing import Iterable
 
+from microopt._validate import real_number
 from microopt.engine.value import Value, sum
 
 
 def _check(params: Iterable[Value], strength: float, who: str) -> list[Value]:
-    if isinstance(strength, bool) or not isinstance(strength, Real) or not strength >= 0.0:
-        raise ValueError(f"Invalid {who} strength: {strength!r} (must be a number >= 0)")
+    real_number(f"{who} strength", strength, minimum=0.0, finite=False)
     params = [params] if isinstance(params, Value) else list(params)
     if not params:
         raise ValueError(f"{who} got an empty parameter list. Pass e.g. model.parameters().")

@@ -15,10 +15,10 @@ import sys
 
 from microopt import __version__
 from microopt.cli import (assignment_command, bench_command, demo_command, graph_command, race_command,
-                          sweep_command, train_command)
+                          site_command, sweep_command, train_command)
 
 SUBCOMMANDS = (demo_command, train_command, race_command, sweep_command, graph_command, bench_command,
-               assignment_command)
+               assignment_command, site_command)
 
 DESCRIPTION = """\
 microopt: learn how neural networks are optimized, from the command line.

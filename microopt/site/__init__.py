@@ -1,0 +1,5 @@
+"""The lesson site: every lesson notebook as a standalone page, and explorables that need no kernel.
+
+``microopt site --out DIR`` (``build_site``) writes static files that open from ``file://`` and
+ask no other host for anything.
+"""

@@ -57,7 +57,8 @@ def check_out(parser: argparse.ArgumentParser, out: pathlib.Path) -> None:
                      "the build would mix its files with yours). Pass a new or empty folder, e.g. --out site/.")
     existing = next(parent for parent in (out, *out.parents) if parent.exists())
     if not os.access(existing, os.W_OK):
-        parser.error(f"Invalid --out: {str(out)!r} ({str(existing)!r} is not writable). Pass a folder you can write to.")
+        parser.error(f"Invalid --out: {str(out)!r} ({str(existing)!r} is not writable). "
+                     "Pass a folder you can write to.")
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -71,7 +72,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.lessons is not None:
         chosen = [part.strip() for part in args.lessons.split(",") if part.strip()]
         if not chosen:
-            parser.error(f"Invalid --lessons: {args.lessons!r} (must name at least one lesson). Pass e.g. --lessons 01,02.")
+            parser.error(f"Invalid --lessons: {args.lessons!r} (must name at least one lesson). "
+                         "Pass e.g. --lessons 01,02.")
         if args.no_lessons:
             parser.error("--lessons and --no-lessons contradict each other; drop one of them.")
     if not args.no_lessons:

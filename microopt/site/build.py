@@ -36,8 +36,9 @@ def select_lessons(folder: pathlib.Path, chosen: Sequence[str] | None) -> list[p
     for prefix in chosen:
         matches = [path for path in found if path.stem.startswith(prefix)]
         if not matches:
+            numbers = ", ".join(path.stem[:2] for path in found)
             raise ValueError(f"Invalid lesson: {prefix!r} (no notebook of {folder} starts with it; "
-                             f"the lessons are {', '.join(path.stem[:2] for path in found)}). Pass e.g. --lessons 01,02.")
+                             f"the lessons are {numbers}). Pass e.g. --lessons 01,02.")
         picked += [path for path in matches if path not in picked]
     return picked
 
@@ -81,7 +82,8 @@ def build_site(out: pathlib.Path, *, notebooks: pathlib.Path | None = None, chos
 
 
 def index_page(entries: list[tuple[str, str]], pages: list[tuple[str, str, str]]) -> str:
-    lesson_items = "".join(f'<li><a href="{html.escape(href)}">{html.escape(title)}</a></li>' for href, title in entries)
+    lesson_items = "".join(f'<li><a href="{html.escape(href)}">{html.escape(title)}</a></li>'
+                           for href, title in entries)
     page_items = "".join(f'<li><a href="{html.escape(href)}">{html.escape(title)}</a><p>{html.escape(summary)}</p></li>'
                          for href, title, summary in pages)
     body = f"""

@@ -74,8 +74,8 @@ class Axes:
 
     def spec(self) -> dict[str, Any]:
         w, h = self.box
-        return {"x0": self.x[0], "x1": self.x[1], "y0": self.y[0], "y1": self.y[1], "logx": self.log_x, "log": self.log_y,
-                "left": self.left, "top": self.top, "w": w, "h": h}
+        return {"x0": self.x[0], "x1": self.x[1], "y0": self.y[0], "y1": self.y[1], "logx": self.log_x,
+                "log": self.log_y, "left": self.left, "top": self.top, "w": w, "h": h}
 
     def svg(self, element_id: str, *, background: str = "", title: str = "") -> str:
         """The frame: ``background`` (e.g. a contour map) clipped to the box, ticks, labels, an empty
@@ -101,7 +101,8 @@ class Axes:
             parts.append(f'<line class="tick" x1="{self.left - 5}" x2="{self.left}" y1="{py:.1f}" y2="{py:.1f}"/>'
                          f'<text class="tick-label" x="{self.left - 8}" y="{py + 4:.1f}" text-anchor="end">'
                          f"{tick_label(t, self.log_y)}</text>")
-            parts.insert(grid, f'<line class="grid" x1="{self.left}" x2="{self.left + w}" y1="{py:.1f}" y2="{py:.1f}"/>')
+            parts.insert(grid, f'<line class="grid" x1="{self.left}" x2="{self.left + w}" '
+                               f'y1="{py:.1f}" y2="{py:.1f}"/>')
         parts.append(f'<g clip-path="url(#{clip})">{background}<g class="plot"></g></g>')
         parts.append(f'<text class="axis-label" x="{self.left + w / 2:.1f}" y="{self.height - 6}" '
                      f'text-anchor="middle">{html.escape(self.x_label)}</text>')

@@ -66,6 +66,11 @@ def _has_outputs(notebook) -> bool:
     return bool(code) and all(cell.get("execution_count") is not None for cell in code)
 
 
+def _made_from(notebook) -> str | None:
+    """The source key an executed copy records (see ``executed``)."""
+    return notebook.metadata.get("microopt_site", {}).get("source")
+
+
 def execute(notebook, folder: pathlib.Path, timeout: int = TIMEOUT) -> None:
     """Run ``notebook`` in place in a fresh kernel whose working folder is ``folder``."""
     import nbclient
@@ -97,7 +102,7 @@ def executed(path: pathlib.Path, copies: pathlib.Path, log=print):
     key = _source_key(path)
     if _has_outputs(notebook):
         log(f"{path.name}: already executed, used as it is")
-    elif kept.is_file() and nbformat.read(str(kept), as_version=4).metadata.get("microopt_site", {}).get("source") == key:
+    elif kept.is_file() and _made_from(nbformat.read(str(kept), as_version=4)) == key:
         log(f"{path.name}: reusing the executed copy {kept}")
         return nbformat.read(str(kept), as_version=4)
     else:
@@ -112,6 +117,7 @@ def executed(path: pathlib.Path, copies: pathlib.Path, log=print):
 def without_widgets(notebook, explorables: str = "../index.html#explorables"):
     """A copy of ``notebook`` whose widget outputs are a note instead (a static page has no kernel to drive them)."""
     notebook = copy.deepcopy(notebook)
+    notebook.metadata.pop("widgets", None)  # the widgets' saved state: nothing on a static page reads it
     note = (f'<p class="widget-note">An interactive widget was here: it needs a running notebook. On this site, '
             f'the <a href="{explorables}">explorables</a> show the same kind of slider without a kernel.</p>')
     for cell in notebook.cells:

@@ -13,7 +13,7 @@ import math
 from importlib import resources
 from typing import Any
 
-SITE_TITLE = "microopt: how neural networks are optimized"
+TAGLINE = "how neural networks are optimized"
 
 
 def asset(name: str) -> str:
@@ -57,7 +57,7 @@ def page(title: str, body: str, *, head: str = "", scripts: tuple[str, ...] = ()
 {head}
 </head>
 <body>
-<header class="site-header"><a href="{html.escape(home)}">microopt</a> <span>{html.escape(SITE_TITLE.split(": ")[1])}</span></header>
+<header class="site-header"><a href="{html.escape(home)}">microopt</a> <span>{TAGLINE}</span></header>
 <main>
 {body}
 </main>

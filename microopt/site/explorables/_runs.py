@@ -48,4 +48,5 @@ def run_data(run: RaceRun, axes: Axes, minimum: float) -> dict:
     return {"path": path,
             "loss": [float(f"{v:.4g}") if v is not None else None for v in curve],
             "lr": f"{run.lr:g}", "final": "∞ (diverged)" if run.diverged else format_loss(run.final_loss),
-            "diverged": run.diverged, "reached": run.steps_to_threshold is not None, "status": status, "message": run.message or ""}
+            "diverged": run.diverged, "reached": run.steps_to_threshold is not None, "status": status,
+            "message": run.message or ""}

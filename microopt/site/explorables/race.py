@@ -71,7 +71,8 @@ def build() -> tuple[dict, str]:
         spec = data["optimizers"][opt]
         choices = "".join(f'<option value="{lr}"{" selected" if lr == spec["preset"] else ""}>lr {lr}</option>'
                           for lr in spec["lrs"])
-        rows.append(f'<label><input type="checkbox" class="run-toggle" value="{opt}"{" checked" if opt in SHOWN else ""}>'
+        checked = " checked" if opt in SHOWN else ""
+        rows.append(f'<label><input type="checkbox" class="run-toggle" value="{opt}"{checked}>'
                     f'<span class="swatch" style="background:{spec["color"]}"></span>{opt} '
                     f'<select class="run-lr" data-optimizer="{opt}" aria-label="learning rate of {opt}">{choices}'
                     "</select></label>")
@@ -82,7 +83,8 @@ def build() -> tuple[dict, str]:
 takes the same {STEPS} steps. Momentum builds up speed along a consistent direction, RMSprop and Adam divide each
 coordinate's step by a running size of its gradient, so a steep wall and a flat floor get similar steps; Lion keeps
 only the sign. Which wins depends on the landscape and on the learning rate: try each optimizer at several rates
-before calling a winner (each starts at the rate of its grid that ends lowest on this landscape). All {len(OPTIMIZERS) * len(FACTORS)} runs per landscape were computed by
+before calling a winner (each starts at the rate of its grid that ends lowest on this landscape).
+All {len(OPTIMIZERS) * len(FACTORS)} runs per landscape were computed by
 <code>microopt.train.race</code> when this page was built (the rates are 0.1, 0.3, 1 and 3 times each preset's).</p>
 <div class="controls">
 <label>landscape <select id="problem">{options}</select></label>

@@ -92,8 +92,8 @@ function when this page was built.</p>
 <p id="summary"></p>
 <div class="trace-layout">
 <div id="code" class="code" aria-label="the update method with this step's values"></div>
-<table class="numbers" id="quantities"><thead><tr><th>quantity</th><th>this step</th><th>over the {STEPS} steps</th></tr>
-</thead><tbody></tbody></table>
+<table class="numbers" id="quantities"><thead><tr><th>quantity</th><th>this step</th>
+<th>over the {STEPS} steps</th></tr></thead><tbody></tbody></table>
 </div>
 """
     return data, body

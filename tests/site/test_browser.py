@@ -54,11 +54,10 @@ class Visit:
         self.shots = shots
         self.outside: list[str] = []
         self.errors: list[str] = []
-        self.bytes = 0
+        self.bytes = 0  # of the page last opened and everything it fetched
         self.page.route("**/*", self._route)
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         self.page.on("console", lambda message: self.errors.append(message.text) if message.type == "error" else None)
-        self.page.on("response", self._count)
 
     def _route(self, route) -> None:
         url = urlparse(route.request.url)
@@ -68,15 +67,12 @@ class Visit:
             self.outside.append(route.request.url)
             route.abort()
 
-    def _count(self, response) -> None:
-        try:
-            self.bytes += len(response.body())
-        except Exception:  # a response without a body (a redirect, an aborted request)
-            pass
-
     def open(self, url: str):
-        self.page.goto(url)
+        response = self.page.goto(url)
         self.page.wait_for_load_state("load")
+        fetched = self.page.evaluate(
+            "performance.getEntriesByType('resource').reduce((n, r) => n + r.decodedBodySize, 0)")
+        self.bytes = len(response.body()) + fetched
         return self.page
 
     def data(self) -> dict:
@@ -99,9 +95,13 @@ class Visit:
         self.page.close()
 
 
+@pytest.fixture(scope="session")
+def shots(tmp_path_factory) -> pathlib.Path:
+    return tmp_path_factory.mktemp("screenshots", numbered=False)
+
+
 @pytest.fixture
-def visit(browser, tmp_path_factory):
-    shots = tmp_path_factory.mktemp("screenshots")
+def visit(browser, shots):
     opened = []
 
     def make() -> Visit:

@@ -27,6 +27,12 @@
       drawLine(loss, run.loss.map((v, i) => (v === null ? null : [i, v])), { stroke: run.diverged ? BAD : "#2457c5", "stroke-width": 2 });
       drawLine(sweep, problem.sweep, { stroke: "#7f8796", "stroke-width": 1.5 });
       for (const [lr, v] of problem.sweep) drawDot(sweep, lr, v, { r: 3, fill: "#7f8796" });
+      const top = JSON.parse(sweep.dataset.axes).y1;
+      for (const lr of problem.diverged_lrs) {
+        const [px, py] = toPixel(sweep)(lr, top);
+        svgElement("text", { x: px, y: py + 14, "text-anchor": "middle", fill: BAD, "font-weight": 700 },
+                   sweep.querySelector("g.plot")).textContent = "✕";
+      }
       const end = run.loss[run.loss.length - 1];
       if (!run.diverged && end !== null) drawDot(sweep, problem.lr_values[k], end, { r: 7, fill: "none", stroke: LINE, "stroke-width": 3 });
       document.getElementById("lr").textContent = run.lr + (run.lr === problem.best ? " (best)" : "");

@@ -45,6 +45,7 @@ def problem_data(key: str) -> tuple[dict, str]:
             "best": f"{sweep.best_lr:g}" if sweep.best_lr is not None else None,
             "sweep": [[lr, max(loss - minimum, losses.y[0])]
                       for lr, loss, diverged in zip(lrs, sweep.losses, sweep.diverged) if not diverged],
+            "diverged_lrs": [lr for lr, diverged in zip(lrs, sweep.diverged) if diverged],
             "runs": [run_data(run, losses, minimum) for run in runs], "start": list(function.start)}
     figure = f"""
 <section class="problem" data-problem="{key}" hidden>
@@ -56,8 +57,8 @@ def problem_data(key: str) -> tuple[dict, str]:
 <div><figure>{losses.svg(f"{key}-loss", title="loss per step")}
 <figcaption>f − f* at every step of this run; a run that diverges leaves through the top.</figcaption></figure>
 <figure>{sweep_axes.svg(f"{key}-sweep", title="final loss against learning rate")}
-<figcaption>The sweep: f − f* after {steps} steps at each rate (diverged rates have no point); the ring is
-the rate chosen.</figcaption></figure></div>
+<figcaption>The sweep: f − f* after {steps} steps at each rate (✕ at the top: diverged); the ring is the rate
+chosen.</figcaption></figure></div>
 </div>
 </section>"""
     return data, figure

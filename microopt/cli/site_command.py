@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import os
 import pathlib
 import sys
 import time
 
+from microopt._validate import invalid
+from microopt.cli import common
 from microopt.site import build
 from microopt.site.katex import KatexError
+from microopt.site.lessons import LessonError
 
 DESCRIPTION = """\
 Build a static site into --out: every lesson notebook executed and rendered as a page
@@ -49,16 +51,12 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def check_out(parser: argparse.ArgumentParser, out: pathlib.Path) -> None:
-    """Refuse an --out that is a file, an unrelated non-empty folder, or not writable, before any work."""
-    if out.exists() and not out.is_dir():
-        parser.error(f"Invalid --out: {str(out)!r} (is a file, must be a folder). Pass a new folder, e.g. --out site/.")
+    """Refuse, before any work, an --out that cannot be written (``common.check_out``) or that is a
+    non-empty folder other than an earlier site: the build would mix its files with the user's."""
+    common.check_out(parser, out)
     if out.is_dir() and any(out.iterdir()) and not (out / "index.html").is_file():
-        parser.error(f"Invalid --out: {str(out)!r} (a non-empty folder that holds no earlier site; "
-                     "the build would mix its files with yours). Pass a new or empty folder, e.g. --out site/.")
-    existing = next(parent for parent in (out, *out.parents) if parent.exists())
-    if not os.access(existing, os.W_OK):
-        parser.error(f"Invalid --out: {str(out)!r} ({str(existing)!r} is not writable). "
-                     "Pass a folder you can write to.")
+        parser.error(invalid("--out", str(out), "must be a new or empty folder, or an earlier site; this one holds "
+                             "other files", "Choose another --out, e.g. --out site/."))
 
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -84,8 +82,8 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     started = time.perf_counter()
     try:
         index = build.build_site(args.out, notebooks=args.notebooks, chosen=chosen, with_lessons=not args.no_lessons,
-                                 with_explorables=not args.no_explorables)
-    except KatexError as error:
+                                 with_explorables=not args.no_explorables, log=lambda text: print(text, flush=True))
+    except (KatexError, LessonError) as error:
         print(f"microopt site: error: {error}", file=sys.stderr)
         return 1
     print(f"site built in {time.perf_counter() - started:.0f} s: open {index}")

@@ -31,7 +31,7 @@ SETUP = ("%config InlineBackend.figure_formats = ['svg']\n"
          "matplotlib.rcParams['svg.fonttype'] = 'none'\n"
          "matplotlib.rcParams['svg.hashsalt'] = 'microopt'")
 WIDGET = "application/vnd.jupyter.widget-view+json"
-TIMEOUT = 600  # seconds per cell
+TIMEOUT = 300  # seconds per cell: the lessons take seconds; past this one is stuck
 KATEX_HEAD = """<link rel="stylesheet" href="katex/katex.min.css">
 <script defer src="katex/katex.min.js"></script>
 <script defer src="katex/contrib/auto-render.min.js"></script>"""
@@ -40,6 +40,10 @@ document.addEventListener("DOMContentLoaded", () => renderMathInElement(document
   delimiters: [{left: "$$", right: "$$", display: true}, {left: "$", right: "$", display: false}],
   ignoredClasses: ["highlight", "output_area"], throwOnError: false}));
 </script>"""
+
+
+class LessonError(RuntimeError):
+    """A lesson could not be executed: one of its cells failed, timed out, or its kernel died."""
 
 
 def find_lessons(folder: pathlib.Path) -> list[pathlib.Path]:
@@ -71,8 +75,8 @@ def _made_from(notebook) -> str | None:
     return notebook.metadata.get("microopt_site", {}).get("source")
 
 
-def execute(notebook, folder: pathlib.Path, timeout: int = TIMEOUT) -> None:
-    """Run ``notebook`` in place in a fresh kernel whose working folder is ``folder``."""
+def execute(notebook, folder: pathlib.Path, timeout: int = TIMEOUT, name: str = "the notebook") -> None:
+    """Run ``notebook`` (called ``name`` in errors) in place, in a fresh kernel working in ``folder``."""
     import nbclient
     import nbformat
 
@@ -82,6 +86,10 @@ def execute(notebook, folder: pathlib.Path, timeout: int = TIMEOUT) -> None:
         client = nbclient.NotebookClient(notebook, km=kernel_manager(sockets), timeout=timeout,
                                          resources={"metadata": {"path": str(folder)}})
         client.execute(cleanup_kc=True)
+    except (nbclient.exceptions.CellExecutionError, nbclient.exceptions.CellTimeoutError,
+            nbclient.exceptions.DeadKernelError) as error:
+        raise LessonError(f"{name} did not run to the end: "
+                          f"{str(error).strip()[-1500:]}") from None
     finally:
         shutil.rmtree(sockets, ignore_errors=True)
         del notebook.cells[0]
@@ -107,7 +115,7 @@ def executed(path: pathlib.Path, copies: pathlib.Path, log=print):
         return nbformat.read(str(kept), as_version=4)
     else:
         log(f"{path.name}: executing...")
-        execute(notebook, path.parent)
+        execute(notebook, path.parent, name=path.name)
     notebook.metadata["microopt_site"] = {"source": key, "microopt": __version__}
     copies.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, str(kept))

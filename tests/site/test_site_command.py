@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from microopt.cli.main import main
@@ -25,14 +27,15 @@ def test_out_that_is_a_file(tmp_path, capsys):
     file = tmp_path / "notes.txt"
     file.write_text("mine")
     err = refused(["site", "--out", str(file), "--no-lessons"], capsys)
-    assert f"Invalid --out: '{file}' (is a file, must be a folder)" in err
+    assert f"Invalid --out: '{file}' (must be a folder that can be made; this is a file)" in err
     assert file.read_text() == "mine"
 
 
 def test_out_that_is_someone_elses_folder(tmp_path, capsys):
     (tmp_path / "thesis.tex").write_text("mine")
     err = refused(["site", "--out", str(tmp_path), "--no-lessons"], capsys)
-    assert "a non-empty folder that holds no earlier site" in err
+    assert (f"Invalid --out: '{tmp_path}' (must be a new or empty folder, or an earlier site; this one holds "
+            "other files)") in err
     assert [p.name for p in tmp_path.iterdir()] == ["thesis.tex"]
 
 
@@ -63,3 +66,18 @@ def test_notebooks_folder_missing_or_empty(tmp_path, capsys):
     empty = tmp_path / "empty"
     empty.mkdir()
     assert "holds no lesson NN_name.ipynb" in refused(["site", "--out", out, "--notebooks", str(empty)], capsys)
+
+
+@pytest.mark.skipif(shutil.which("npm") is None, reason="npm is absent: no lesson can be built")
+def test_a_lesson_that_fails_is_named(tmp_path, capsys):
+    import nbformat
+
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 1. Broken"),
+                                               nbformat.v4.new_code_cell("1 / 0")])
+    nbformat.write(notebook, str(folder / "01_broken.ipynb"))
+    assert main(["site", "--out", str(tmp_path / "site"), "--notebooks", str(folder), "--no-explorables"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("microopt site: error: 01_broken.ipynb did not run to the end:")
+    assert "ZeroDivisionError" in err

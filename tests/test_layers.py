@@ -61,7 +61,8 @@ def package_of(module: str) -> str:
     return parts[1] if len(parts) > 1 else "engine"
 
 
-def imports(module: str) -> list[tuple[str, bool, int]]:
+@functools.cache  # parsed once: every test below reads the same imports
+def imports(module: str) -> tuple[tuple[str, bool, int], ...]:
     """(imported module, inside a function?, line) for every import statement of ``module``."""
     path = MODULES[module]
     tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -85,7 +86,7 @@ def imports(module: str) -> list[tuple[str, bool, int]]:
             visit(child, nested)
 
     visit(tree, False)
-    return found
+    return tuple(found)
 
 
 def own(imported: str) -> bool:

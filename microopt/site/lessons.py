@@ -25,13 +25,18 @@ from microopt import __version__
 from microopt.exercises.assignment.grade import kernel_manager
 from microopt.site.page import page
 
-# Run first in the kernel, then removed: figures as SVG, with their text as text (small files).
-SETUP = ("%config InlineBackend.figure_formats = ['svg']\n"
+# Run first in the kernel, then removed: figures as SVG (text kept as text) and as PNG; the page shows
+# the SVG unless it is larger than SVG_LIMIT (a filled contour map can be megabytes of paths).
+SETUP = ("%config InlineBackend.figure_formats = ['svg', 'png']\n"
          "import matplotlib\n"
          "matplotlib.rcParams['svg.fonttype'] = 'none'\n"
          "matplotlib.rcParams['svg.hashsalt'] = 'microopt'")
 WIDGET = "application/vnd.jupyter.widget-view+json"
-TIMEOUT = 300  # seconds per cell: the lessons take seconds; past this one is stuck
+SVG_LIMIT = 150_000  # characters
+# Seconds per cell. The lessons' cells take seconds. nbclient sometimes sits idle after an ipywidgets
+# `interact` cell for exactly this long and then goes on without an error (seen in lesson 02, and
+# in a two-cell notebook), so it is kept short.
+TIMEOUT = 120
 KATEX_HEAD = """<link rel="stylesheet" href="katex/katex.min.css">
 <script defer src="katex/katex.min.js"></script>
 <script defer src="katex/contrib/auto-render.min.js"></script>"""
@@ -122,16 +127,20 @@ def executed(path: pathlib.Path, copies: pathlib.Path, log=print):
     return notebook
 
 
-def without_widgets(notebook, explorables: str = "../index.html#explorables"):
-    """A copy of ``notebook`` whose widget outputs are a note instead (a static page has no kernel to drive them)."""
+def for_the_page(notebook, explorables: str = "../index.html#explorables"):
+    """A copy of ``notebook`` as the page shows it: one image format per figure (SVG, or PNG when the
+    SVG is over ``SVG_LIMIT``), and a note instead of each widget (no kernel drives it here)."""
     notebook = copy.deepcopy(notebook)
     notebook.metadata.pop("widgets", None)  # the widgets' saved state: nothing on a static page reads it
     note = (f'<p class="widget-note">An interactive widget was here: it needs a running notebook. On this site, '
             f'the <a href="{explorables}">explorables</a> show the same kind of slider without a kernel.</p>')
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
-            if WIDGET in output.get("data", {}):
+            data = output.get("data", {})
+            if WIDGET in data:
                 output.data = {"text/html": note}
+            elif "image/svg+xml" in data and "image/png" in data:
+                del data["image/png" if len(data["image/svg+xml"]) <= SVG_LIMIT else "image/svg+xml"]
     return notebook
 
 
@@ -140,7 +149,7 @@ def render(notebook, title: str, download: str, home: str = "../index.html") -> 
     from nbconvert import HTMLExporter
     from pygments.formatters import HtmlFormatter
 
-    cells, _ = HTMLExporter(template_name="basic").from_notebook_node(without_widgets(notebook))
+    cells, _ = HTMLExporter(template_name="basic").from_notebook_node(for_the_page(notebook))
     style = HtmlFormatter(style="default").get_style_defs(".highlight")
     head = f"{KATEX_HEAD}\n<style>\n{style}\n</style>"
     body = (f'<p class="position"><a href="{html.escape(download)}" download>Download this notebook</a> '

@@ -69,3 +69,20 @@ def test_a_second_build_reuses_the_executed_lesson(site, tmp_path):
     assert said[0] == f"{copy.name}: reusing the executed copy {again / 'lessons' / 'notebooks' / copy.name}"
     assert (again / "lessons" / "01_value_and_backprop.html").read_text() == \
         (site / "lessons" / "01_value_and_backprop.html").read_text()
+
+
+def test_the_page_shows_one_image_per_figure_and_no_widget():
+    import nbformat
+
+    from microopt.site.lessons import SVG_LIMIT, WIDGET, for_the_page
+
+    small, large = "<svg>" + "x" * 100 + "</svg>", "<svg>" + "x" * SVG_LIMIT + "</svg>"
+    outputs = [nbformat.v4.new_output("display_data", data={"image/svg+xml": svg, "image/png": "iVBOR"})
+               for svg in (small, large)]
+    outputs.append(nbformat.v4.new_output("display_data", data={WIDGET: {"model_id": "1"}, "text/plain": "VBox()"}))
+    cell = nbformat.v4.new_code_cell("plot()", outputs=outputs)
+    notebook = nbformat.v4.new_notebook(cells=[cell], metadata={"widgets": {"state": {}}})
+    shown = for_the_page(notebook)
+    assert [list(o.data) for o in shown.cells[0].outputs] == [["image/svg+xml"], ["image/png"], ["text/html"]]
+    assert "widget-note" in shown.cells[0].outputs[2].data["text/html"] and "widgets" not in shown.metadata
+    assert list(notebook.cells[0].outputs[0].data) == ["image/svg+xml", "image/png"]  # the original is untouched

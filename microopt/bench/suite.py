@@ -108,7 +108,7 @@ def run(quick: bool = False, repeat: int | None = None, log=lambda message: None
         _row("b", "demo step, microopt.nn.MLP + microopt.sum", "s", own, [_speedup("micrograd", own, 25.0)]),
         _row("c", "demo step, microopt.nn compiled (compile_step)", "s", replayed,
              [_speedup("micrograd", replayed, 150.0)]),
-        _row("c", "  compiling it: two traces, code generation, compile()", "s", {"microopt": compile_seconds},
+        _row("c", "  compiling it: one trace, code generation, compile()", "s", {"microopt": compile_seconds},
              [_at_most("compile time", compile_seconds, 1.0, " s")]),
         _row("c", "  memory the compiled step holds (tracemalloc)", "MB", {"microopt": compile_bytes / 1e6},
              [_at_most("held", compile_bytes / 1e6, 20.0, " MB")]),

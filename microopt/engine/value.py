@@ -221,7 +221,8 @@ class Value:
     def __mul__(self, other: Value | Number) -> Value:
         """a · b;  d/da = b, d/db = a."""
         if isinstance(other, Value):
-            return _node(self.data * other.data, "mul", self, other.data, other, self.data)
+            a, b = self.data, other.data
+            return _node(a * b, "mul", self, b, other, a)
         c = _constant(other, "*")
         return _with_constant(self.data * c, "mul_const", self, c, c)
 

@@ -66,7 +66,7 @@ def fit(model, optimizer, train_data: tuple[Sequence, Sequence], *, epochs: int 
         seed: int = 0, shuffle: bool = True, progress: bool = True,
         callbacks: Sequence[Callable[[dict], bool | None]] = (),
         divergence_factor: float | None = DEFAULT_DIVERGENCE_FACTOR,
-        history: History | None = None) -> History:
+        history: History | None = None, compile: bool = False) -> History:  # noqa: A002 (torch.compile's word)
     """Train ``model`` with ``optimizer`` on ``train_data = (X, y)``; return the ``History``.
 
     Args:
@@ -93,6 +93,9 @@ def fit(model, optimizer, train_data: tuple[Sequence, Sequence], *, epochs: int 
         history: the ``History`` of an earlier, interrupted call (from ``load_checkpoint``):
             training continues exactly where it stopped. Needs the same seed and batch size.
         progress: show a ``tqdm.auto`` bar (also off with the environment ``TQDM_DISABLE=1``).
+        compile: replay each step from a graph traced once per batch size instead of building
+            it again (``microopt.train.compile``): the same losses, gradients and weights, bit for
+            bit, many times faster. A graph that depends on the data raises ``CompileError``.
 
     Raises ``DivergenceError`` (with ``.history``, the records so far) when the loss diverges,
     and ``TrainingInterrupted`` (a ``KeyboardInterrupt``, also with ``.history``) on Ctrl-C.
@@ -103,7 +106,7 @@ def fit(model, optimizer, train_data: tuple[Sequence, Sequence], *, epochs: int 
     batch_size = len(X) if batch_size is None else whole_number(
         "batch_size", batch_size, minimum=1, advice="Pass how many samples each step uses, or None for all.")
     seed = whole_number("seed", seed, advice="Pass an int, e.g. seed=0.")
-    shuffle, progress = flag("shuffle", shuffle), flag("progress", progress)
+    shuffle, progress, compile = flag("shuffle", shuffle), flag("progress", progress), flag("compile", compile)
     batches = Minibatches(X, y, min(batch_size, len(X)), shuffle=shuffle and batch_size < len(X), seed=seed)
     _check_model_and_optimizer(model, optimizer, scheduler)
     callbacks = _check_callbacks(callbacks)
@@ -124,6 +127,10 @@ def fit(model, optimizer, train_data: tuple[Sequence, Sequence], *, epochs: int 
     history = _start_or_resume(history, config)
     run = _Run(model, optimizer, objective, scheduler, scheduler_interval, l1, l2, clip_grad_norm,
                divergence_factor, callbacks, history)
+    if compile:
+        from microopt.train.compile import CompiledTraining
+
+        run.compiled = CompiledTraining(model, objective, run.params, l1, l2)
     total = min(epochs * len(batches) if epochs is not None else math.inf,
                 steps if steps is not None else math.inf)
     bar = ProgressBar(total, initial=history.num_steps, enabled=progress)
@@ -171,39 +178,30 @@ class _Run:
         self.plateau = scheduler is not None and _is_plateau(scheduler)
         self.step_scheduler_per_step = scheduler is not None and not self.plateau and scheduler_interval == "step"
         self.step_scheduler_per_epoch = scheduler is not None and not self.plateau and scheduler_interval == "epoch"
+        self.compiled = None  # fit(compile=True): a microopt.train.compile.CompiledTraining
 
     def step(self, epoch: int, X_batch: list, y_batch: list) -> dict:
         """One optimizer step on one minibatch; returns (and records) its step record."""
         step, lr = self.history.num_steps, self.optimizer.param_groups[0]["lr"]
         self.optimizer.zero_grad()
         try:
-            outputs = [self.model(x) for x in X_batch]
-            data_loss = self.objective(outputs, y_batch)
-            objective, penalty = data_loss, 0.0
-            if self.l1 or self.l2:
-                penalty_term = l1_penalty(self.params, self.l1) + l2_penalty(self.params, self.l2)
-                objective, penalty = data_loss + penalty_term, penalty_term.data
+            forward = self._forward if self.compiled is None else self.compiled.forward
+            loss, penalty, outputs, backward = forward(X_batch, y_batch)
         except OverflowError as err:
             raise self._diverged(f"a number overflowed in the forward pass ({err})", step, epoch, lr) from err
-        if not isinstance(data_loss, Value):
-            raise TypeError(
-                f"The loss function {self.objective.name!r} returned {type(data_loss).__name__}: {data_loss!r:.60}, "
-                "not a Value, so there is nothing to backpropagate. Return the mean loss as a Value built "
-                "from the outputs, e.g. microopt.nn.mse_loss(outputs, targets)."
-            )
         # Divergence compares loss + penalty with the same sum at the run's first step.
-        total = data_loss.data + penalty
+        total = loss + penalty
         first = self.history.steps[0]["loss"] + self.history.steps[0]["penalty"] if self.history.steps else total
         reason = divergence_reason(total, first, self.divergence_factor)
         if reason is not None:
             raise self._diverged(reason, step, epoch, lr, total)
 
-        objective.backward()
+        backward()
         # The overflow-safe norm of clip_grad_norm_; max_norm = inf scales every gradient by
         # exactly 1.0, so without clipping it only measures.
         max_norm = self.clip_grad_norm if self.clip_grad_norm is not None else math.inf
         grad_norm = clip_grad_norm_(self.params, max_norm)
-        record = {"step": step, "epoch": epoch, "loss": data_loss.data,
+        record = {"step": step, "epoch": epoch, "loss": loss,
                   "penalty": penalty, "lr": lr, "grad_norm": grad_norm,
                   "accuracy": self.objective.accuracy(outputs, y_batch)}
         with _interrupts_deferred():  # the step, the scheduler and the record happen together or not at all
@@ -215,6 +213,22 @@ class _Run:
                 self.scheduler.step()
             self.history.steps.append(record)
         return record
+
+    def _forward(self, X_batch: list, y_batch: list) -> tuple[float, float, list, Callable[[], None]]:
+        """The eager forward pass: (data loss, penalty, outputs, the backward pass to run)."""
+        outputs = [self.model(x) for x in X_batch]
+        data_loss = self.objective(outputs, y_batch)
+        objective, penalty = data_loss, 0.0
+        if self.l1 or self.l2:
+            penalty_term = l1_penalty(self.params, self.l1) + l2_penalty(self.params, self.l2)
+            objective, penalty = data_loss + penalty_term, penalty_term.data
+        if not isinstance(data_loss, Value):
+            raise TypeError(
+                f"The loss function {self.objective.name!r} returned {type(data_loss).__name__}: {data_loss!r:.60}, "
+                "not a Value, so there is nothing to backpropagate. Return the mean loss as a Value built "
+                "from the outputs, e.g. microopt.nn.mse_loss(outputs, targets)."
+            )
+        return data_loss.data, penalty, outputs, objective.backward
 
     def end_epoch(self, epoch: int, val: tuple[list, list] | None, batch_size: int, num_samples: int) -> bool:
         """Validate, step epoch-level schedulers, record the epoch, run callbacks.

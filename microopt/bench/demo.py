@@ -172,15 +172,25 @@ def demo_objective(model) -> Callable:
 
 @dataclass
 class CompiledContender:
-    """microopt.nn's model, its demo step compiled once (``compile_step``) and replayed."""
+    """microopt.nn's model, its demo step compiled once (``compile_step``) and replayed.
+
+    ``batched=True``: compiled with ``microopt.train.batched.compile_batched`` (numpy across
+    the samples; agrees to about 1e-15, not bitwise).
+    """
 
     model: Any
     X: Sequence
     y: Sequence
+    batched: bool = False
 
     def __post_init__(self):
         self.params = self.model.parameters()
-        self.step = compile_step(demo_objective(self.model), self.params, self.X, self.y)
+        if self.batched:
+            from microopt.train.batched import compile_batched  # numpy: imported only for this contender
+
+            self.step = compile_batched(demo_objective(self.model), self.params, self.X, self.y)
+        else:
+            self.step = compile_step(demo_objective(self.model), self.params, self.X, self.y)
 
     def loss(self, X, y) -> float:
         for p in self.params:

@@ -34,8 +34,11 @@ def _optimizer(name: str, params: list):
     return SGD(params, lr=0.01, momentum=0.9) if name == "SGD" else Adam(params, lr=1e-3)
 
 
-def step_costs(sizes: Sequence[int], repeat: int) -> dict:
-    """Rows (one per optimizer and size), and each optimizer's cost of a one-parameter step."""
+def step_costs(sizes: Sequence[int], repeat: int, updates: int = 20_000) -> dict:
+    """Rows (one per optimizer and size), and each optimizer's cost of a one-parameter step.
+
+    A sample makes about ``updates`` parameter updates: ``updates // n`` steps of n parameters.
+    """
     x, y = moons(2, seed=0)  # one of these two examples makes the graph
     rows = []
     for n in sizes:
@@ -44,7 +47,7 @@ def step_costs(sizes: Sequence[int], repeat: int) -> dict:
         model = MLP(2, [WIDTHS[n], WIDTHS[n], 1], seed=0)
         loss = (model(x[0]) - y[0]) ** 2
         loss.backward()  # realistic gradients to step with
-        calls = max(1, 20_000 // n)  # about 20k parameter updates per sample
+        calls = max(1, updates // n)
         steps = _steady_steps(model.parameters(), calls)
         steps["backward"] = loss.backward  # the same graph again: leaves just accumulate
         times = interleaved(steps, repeat)
@@ -56,8 +59,8 @@ def step_costs(sizes: Sequence[int], repeat: int) -> dict:
                          "step_over_backward": step / backward})
     single = Value(1.0)
     single.grad = 0.5
-    times = interleaved(_steady_steps([single], calls=20_000), repeat)
-    overhead = {LABELS[name]: summary(times[name])["median"] / 20_000 for name in OPTIMIZERS}
+    times = interleaved(_steady_steps([single], calls=updates), repeat)
+    overhead = {LABELS[name]: summary(times[name])["median"] / updates for name in OPTIMIZERS}
     return {"rows": rows, "one_parameter_seconds": overhead}
 
 

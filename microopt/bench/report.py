@@ -40,7 +40,8 @@ def _check(check: dict) -> tuple[str, str, str]:
         wanted = "-" if target is None else f">= {target:g}x"
     else:
         unit = check.get("unit", "B")
-        shown = f"{value:.2f}{unit} {check['label']}" if unit == "x" else f"{value:.3g}{unit}"
+        shown = f"{value:.2f}{unit} {check['label']}" if unit == "x" else (
+            f"{value:.2g} ({check['label']})" if unit == "" else f"{value:.3g}{unit}")
         wanted = f"<= {target:g}{unit}"
     return shown, wanted, check["status"]
 
@@ -74,11 +75,25 @@ def format_table(result: dict[str, Any]) -> str:
         "microopt's nodes have none.",
         f"  The {result['frozen_objects']:,} objects alive before timing (modules, models) were frozen "
         "(gc.freeze) for all contenders.",
+        *_parallel_account(result["rows"]),
         "",
         *_optimizer_table(result["optimizers"]),
     ]
     out += [f"Note: {note}" for note in result["skipped"]]
     return "\n".join(out)
+
+
+def _parallel_account(rows: list[dict]) -> list[str]:
+    """Row p's CPU account (``microopt.bench.parallel``): what the sweep would do on idle cores."""
+    cpu = next((row["cpu"] for row in rows if row["id"] == "p" and "cpu" in row), None)
+    if cpu is None:
+        return []
+    workers = "-" if cpu["workers_cpu_per_run"] is None else _figure(cpu["workers_cpu_per_run"], "s")
+    expected = "-" if cpu["expected_speedup"] is None else f"{cpu['expected_speedup']:.2f}x"
+    return [f"Row p in CPU time: a run takes {_figure(cpu['serial_cpu_per_run'], 's')} serially and {workers} on a "
+            f"worker, joblib {_figure(cpu['overhead_per_task'], 's')} per task:",
+            f"  on 2 idle cores, expect {expected} (serial CPU / (workers' CPU / 2 + overhead)); the wall-clock "
+            "ratio above reaches that only on an idle machine."]
 
 
 def _optimizer_table(optimizers: dict[str, Any]) -> list[str]:

@@ -32,23 +32,29 @@ from microopt.bench.parallel import sweep_row
 from microopt.bench.timing import gc_activity, interleaved, ratio, summary
 
 FULL = {"points": 100, "steps": 3, "repeat": 7, "links": 100_000, "chain_repeat": 3,
-        "node_counts": (5_000, 200_000, 2_000_000), "optim_sizes": (105, 1051, 10095)}
+        "node_counts": (5_000, 200_000, 2_000_000), "optim_sizes": (105, 1051, 10095), "optim_updates": 20_000}
 QUICK = {"points": 10, "steps": 1, "repeat": 2, "links": 1_000, "chain_repeat": 1,
-         "node_counts": (5_000, 20_000), "optim_sizes": (105, 1051)}
+         "node_counts": (5_000, 20_000), "optim_sizes": (105, 1051), "optim_updates": 20_000}
 
 OWN = "microopt.nn"  # the contender name of microopt's own MLP with microopt.sum
 COMPILED = "compiled"  # microopt.nn's demo step, compiled once and replayed
+BATCHED = "batched"  # the same, replayed with numpy across the samples
+AGREEMENT = 1e-12  # the batched replay's largest relative difference from the eager loss and gradients
 FLAT = 1.3  # the cost per node may grow at most this much from the smallest graph to the largest
 
 
-def run(quick: bool = False, repeat: int | None = None, log=lambda message: None) -> dict[str, Any]:
+def run(quick: bool = False, repeat: int | None = None, log=lambda message: None, *,
+        settings: dict | None = None, sweep: Callable[[bool, int], dict] = sweep_row) -> dict[str, Any]:
     """Measure everything; ``repeat`` overrides the number of samples; ``log`` gets progress lines.
+
+    ``settings`` overrides entries of ``QUICK`` or ``FULL`` (the tests make tiny workloads),
+    ``sweep`` makes row p (``microopt.bench.parallel.sweep_row``).
 
     The heap as it stands after the imports and the setup (torch alone brings ~150k objects)
     is frozen with ``gc.freeze()``, for every contender alike, so that the collector's work
     is the workload's, not the harness's.
     """
-    settings = dict(QUICK if quick else FULL)
+    settings = {**(QUICK if quick else FULL), **(settings or {})}
     if repeat is not None:
         repeat = whole_number("repeat", repeat, minimum=1)
         settings["repeat"] = settings["chain_repeat"] = repeat
@@ -61,6 +67,13 @@ def run(quick: bool = False, repeat: int | None = None, log=lambda message: None
     log("demo: compiling microopt.nn's step")
     compiled, compile_seconds, compile_bytes = _compiled(weights, X, y)
     contenders[COMPILED] = compiled
+    agreement = None
+    try:
+        contenders[BATCHED] = demo.CompiledContender(demo.own_mlp(weights), X, y, batched=True)
+        agreement = _difference(contenders[BATCHED], contenders[OWN], X, y)
+    except ImportError:
+        skipped.append("numpy is not installed, so the batched replay is skipped: pip install numpy "
+                       "(or microopt[batched]).")
 
     log("demo: checking that every contender computes the same loss")
     losses = {name: c.loss(X, y) for name, c in contenders.items()}
@@ -75,7 +88,7 @@ def run(quick: bool = False, repeat: int | None = None, log=lambda message: None
         log(f"demo: {settings['repeat']} turns of {steps} training steps per contender")
         demo_times = interleaved(workloads, settings["repeat"])
         gc_per_step = {name: gc_activity(lambda c=c: c.train(X, y, 1)) for name, c in contenders.items()
-                       if name != COMPILED}
+                       if name not in (COMPILED, BATCHED)}
 
         nodes = chain.NODES_PER_LINK * settings["links"]
         log(f"chain: {nodes} nodes, forward + backward")
@@ -91,16 +104,17 @@ def run(quick: bool = False, repeat: int | None = None, log=lambda message: None
 
         log("memory: bytes per node of the demo's loss graph")
         memory = {name: bytes_per_node(lambda c=c: c.graph(X, y), existing_nodes=len(c.model.parameters()))
-                  for name, c in contenders.items() if name not in ("torch", COMPILED)}
+                  for name, c in contenders.items() if name not in ("torch", COMPILED, BATCHED)}
 
         log(f"optimizers: step cost for {', '.join(map(str, settings['optim_sizes']))} parameters")
-        optimizers = step_costs(settings["optim_sizes"], settings["repeat"])
+        optimizers = step_costs(settings["optim_sizes"], settings["repeat"], settings["optim_updates"])
     finally:
         gc.unfreeze()
 
     per_step = {name: [t / steps for t in times] for name, times in demo_times.items()}
     own = {"microopt": per_step[OWN], "micrograd": per_step.get("micrograd")}
     replayed = {"microopt": per_step[COMPILED], "micrograd": per_step.get("micrograd")}
+    batched = {"microopt": per_step.get(BATCHED), "micrograd": per_step.get("micrograd")}
     smallest, largest = min(r["median"] for r in per_node), max(r["median"] for r in per_node)
     rows = [
         _row("a", "demo step, same model code (builtin sum)", "s", per_step,
@@ -112,6 +126,10 @@ def run(quick: bool = False, repeat: int | None = None, log=lambda message: None
              [_at_most("compile time", compile_seconds, 1.0, " s")]),
         _row("c", "  memory the compiled step holds (tracemalloc)", "MB", {"microopt": compile_bytes / 1e6},
              [_at_most("held", compile_bytes / 1e6, 20.0, " MB")]),
+        *([] if agreement is None else [
+            _row("c", "demo step, numpy across the samples (compile_batched)", "s", batched,
+                 [_speedup("micrograd", batched, 400.0),
+                  _at_most("largest relative difference from eager", agreement, AGREEMENT, "")])]),
         _row("d", f"deep chain, {nodes:,} nodes, forward + backward", "s", chain_times,
              [_speedup("micrograd", chain_times, None), _speedup("torch", chain_times, None)]),
         *[_row("n", f"cost per node, chain of {r['nodes']:,} nodes", "s/node", {"microopt": r["samples"]},
@@ -124,7 +142,7 @@ def run(quick: bool = False, repeat: int | None = None, log=lambda message: None
              {"microopt": _bytes(memory, OWN)[OWN]}, []),
     ]
     log("parallel: a 16-run lr_sweep with n_jobs=2 against n_jobs=1")
-    rows.append(sweep_row(quick, 1 if repeat is None and quick else min(settings["repeat"], 3)))
+    rows.append(sweep(quick, 1 if repeat is None and quick else min(settings["repeat"], 3)))
     return {
         "microopt": microopt.__version__,
         "python": platform.python_version(),
@@ -161,6 +179,22 @@ def _compiled(weights, X, y) -> tuple[demo.CompiledContender, float, int]:
     finally:
         tracemalloc.stop()
     return contender, seconds, held
+
+
+def _difference(batched: demo.CompiledContender, eager: demo.Contender, X, y) -> float:
+    """The batched replay's largest relative difference from the eager loss and gradients (one step)."""
+    for p in batched.params:
+        p.grad = 0.0
+    replayed = batched.step.run(X, y)
+    loss = eager.graph(X, y)
+    params = eager.model.parameters()
+    for p in params:
+        p.grad = 0.0
+    loss.backward()
+    pairs = [(replayed.loss, loss.data), *zip(replayed.gradients, (p.grad for p in params))]
+    for p in params:
+        p.grad = 0.0
+    return max(abs(a - b) / abs(b) if b else abs(a) for a, b in pairs)
 
 
 def _cost_per_node(engine, node_counts, repeat: int) -> list[dict]:

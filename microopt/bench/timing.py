@@ -26,18 +26,23 @@ from typing import Callable
 from microopt._validate import whole_number
 
 
-def interleaved(contenders: dict[str, Callable[[], object]], repeat: int) -> dict[str, list[float]]:
-    """Seconds per call of each contender (its garbage collected inside the timing), ``repeat`` turns each."""
+def interleaved(contenders: dict[str, Callable[[], object]], repeat: int, *,
+                collect: Callable[[], object] = gc.collect,
+                clock: Callable[[], float] = time.perf_counter) -> dict[str, list[float]]:
+    """Seconds per call of each contender (its garbage collected inside the timing), ``repeat`` turns each.
+
+    ``collect`` and ``clock`` are the collector and the clock (a test can pass its own).
+    """
     repeat = whole_number("repeat", repeat, minimum=1)
     names = list(contenders)
     samples: dict[str, list[float]] = {name: [] for name in names}
     for round_ in range(repeat):
         for name in names[round_ % len(names):] + names[: round_ % len(names)]:
-            gc.collect()  # a clean heap: no contender pays for another's garbage
-            start = time.perf_counter()
+            collect()  # a clean heap: no contender pays for another's garbage
+            start = clock()
             contenders[name]()
-            gc.collect()  # and each pays for collecting its own
-            samples[name].append(time.perf_counter() - start)
+            collect()  # and each pays for collecting its own
+            samples[name].append(clock() - start)
     return samples
 
 

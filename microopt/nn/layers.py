@@ -9,7 +9,7 @@ from typing import Sequence
 
 from microopt._validate import whole_number
 from microopt.engine.ops import ACTIVATIONS as NONLINEAR, OPS
-from microopt.engine.value import Value, sum_of_values
+from microopt.engine.value import Value, weighted_sum
 from microopt.nn.module import Module
 
 ACTIVATIONS = (*NONLINEAR, "linear")  # the activations of microopt.engine.ops.OPS, or none
@@ -43,9 +43,7 @@ class Neuron(Module):
                             f"got {type(x).__name__}: {x!r}. Wrap a single input in a list: [x].")
         if len(x) != len(self.w):
             raise ValueError(f"Neuron expects {len(self.w)} inputs, got {len(x)}: {list(x)!r}.")
-        terms = [wi * xi for wi, xi in zip(self.w, x)]  # every term is a Value: wi is one
-        terms.append(self.b)
-        out = sum_of_values(tuple(terms))
+        out = weighted_sum(self.w, x, self.b)  # microopt.sum([wi * xi for wi, xi in zip(self.w, x)] + [b])
         return out if self._apply is None else self._apply(out)
 
     def __repr__(self) -> str:

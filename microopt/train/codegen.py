@@ -16,7 +16,8 @@ read and cheap to compile, and changes no number: the loop visits the nodes in t
 - ``"loop"``: the per-sample graph in a ``for`` loop over the samples (or, without that
   structure, everything written out: ``Layout.blocks`` is empty);
 - ``"numpy"``: the per-sample graph once, on numpy arrays holding every sample
-  (``microopt.train.batched``): far faster, and no longer bitwise (numpy adds in its own order).
+  (``microopt.train.batched``), a neuron's weighted sum as one matrix product: far faster,
+  and no longer bitwise (numpy adds in its own order).
 """
 
 from __future__ import annotations
@@ -92,8 +93,16 @@ class _Writer:
         self.exported = sorted({self.template[self.position[n]] for n in exported})
         self.lines: list[str] = []
         self.assigned: set[str] = set()  # gradient variables that hold a value already
+        # numpy: a neuron's weighted sum as one product of a matrix (its inputs, one column each,
+        # a row per sample) and its weights; neurons reading the same inputs share the matrix
+        self.stacks: dict[tuple[str, ...], str] = {}
+        self.pending: dict[Value, list[tuple[str, int]]] = {}  # gradients still in a matrix's column
+        self.absorbed: set[Value] = set()  # products whose gradients the matrix products passed on
 
     # ----------------------------------------------------------------- names
+    def _is_parameter(self, node: Value) -> bool:
+        return node.is_leaf() and self.layout.names.get(node, "")[:1] == "p"
+
     def _in_block(self, node: Value) -> bool:
         k = self.position.get(node)  # None: an input the loss compared but does not depend on
         return self.per_sample and k is not None and self.owner[k] >= 0
@@ -159,8 +168,35 @@ class _Writer:
                 "," if len(parents) == 1 else "")
         return fields
 
+    def _dense(self, node: Value, in_template: bool) -> tuple[list, list] | None:
+        """numpy: a sum of two or more (weight · per-sample value) products, plus other terms."""
+        if self.mode != "numpy" or not in_template or node.op_name != SUM:
+            return None
+        products, others = [], []
+        for term in node.parents:
+            if term in self.inlined and self._is_parameter(term.parents[0]) and self._in_block(term.parents[1]):
+                products.append(term)
+            else:
+                others.append(term)
+        return (products, others) if len(products) >= 2 else None
+
+    def _stack(self, products: list[Value], indent: str) -> str:
+        operands = tuple(self.ref(t.parents[1], True) for t in products)
+        if operands not in self.stacks:
+            self.stacks[operands] = name = f"M{len(self.stacks) + 1}"
+            self.lines.append(f"{indent}{name} = column_stack(({', '.join(operands)},))")
+        return self.stacks[operands]
+
     def forward(self, node: Value, in_template: bool, indent: str) -> None:
         if node.is_leaf() or node in self.inlined:
+            return
+        dense = self._dense(node, in_template)
+        if dense is not None:
+            products, others = dense
+            matrix = self._stack(products, indent)
+            weights = ", ".join(self.ref(t.parents[0], True) for t in products)
+            rest = "".join(f" + {self.ref(t, True)}" for t in others)
+            self.lines.append(f"{indent}{self.ref(node, True)} = {matrix} @ array(({weights},)){rest}")
             return
         terms = self._whole_column(node)
         if terms is not None:  # the sum of one node over every sample: a sum of its list
@@ -185,9 +221,16 @@ class _Writer:
     # ----------------------------------------------------------------- backward
     def backward(self, node: Value, in_template: bool, indent: str, assigned: set[str]) -> None:
         """The lines passing d(loss)/d(node) on to the node's parents (the chain rule)."""
-        if node.is_leaf():
+        if node.is_leaf() or node in self.absorbed:
             return
         g = self.grad(node, in_template)
+        for matrix, j in self.pending.pop(node, ()):  # what the weighted sums above left in a matrix
+            self.lines.append(f"{indent}{g} {'+=' if g in assigned else '='} G_{matrix}[:, {j}]")
+            assigned.add(g)
+        dense = self._dense(node, in_template)
+        if dense is not None:
+            self._dense_backward(node, g, *dense, indent, assigned)
+            return
         column = self._whole_column(node)
         if column is not None:
             # every sample's term receives g, added to what it holds (0.0 until now, as in backward())
@@ -201,7 +244,7 @@ class _Writer:
         for parent, local in zip(node.parents, local_grads):
             if parent in self.inlined and self.inlined[parent] is node:
                 continue  # its gradient is this node's: it passes it on at its own turn
-            if parent.is_leaf() and self.layout.names.get(parent, "")[:1] != "p":
+            if parent.is_leaf() and not self._is_parameter(parent):
                 continue  # an input or a constant: no gradient wanted
             local = local.format(**fields)
             contribution = g if local == "1.0" else f"-{g}" if local == "-1.0" else (
@@ -215,6 +258,33 @@ class _Writer:
             else:
                 assigned.add(target)
                 self.lines.append(f"{indent}{target} = {contribution}")
+
+    def _dense_backward(self, node: Value, g: str, products: list[Value], others: list[Value], indent: str,
+                        assigned: set[str]) -> None:
+        """d(sum)/d(weight_k) = input_k summed over the samples; d(sum)/d(input_k) = weight_k."""
+        matrix = self._stack(products, indent)
+        self.absorbed.update(products)
+        self.lines.append(f"{indent}gw = {g} @ {matrix}")
+        for k, term in enumerate(products):
+            self.lines.append(f"{indent}{self.grad(term.parents[0], False)} += gw[{k}]")
+        wanted = [(k, t.parents[1]) for k, t in enumerate(products) if not t.parents[1].is_leaf()]
+        if wanted:
+            weights = ", ".join(self.ref(t.parents[0], True) for t in products)
+            gradient = f"G_{matrix}"
+            self.lines.append(f"{indent}{gradient} {'+=' if gradient in assigned else '='} outer({g}, ({weights},))")
+            assigned.add(gradient)
+            for k, operand in wanted:
+                entries = self.pending.setdefault(operand, [])
+                if (matrix, k) not in entries:
+                    entries.append((matrix, k))
+        for term in others:
+            if term.is_leaf() and not self._is_parameter(term):
+                continue
+            crosses = not self._in_block(term)
+            target = self.grad(term, not crosses)
+            contribution = f"npsum({g})" if crosses else g
+            self.lines.append(f"{indent}{target} {'+=' if target in assigned or crosses else '='} {contribution}")
+            assigned.add(target)
 
 
 def _input_of(name: str) -> tuple[int, int | None]:
@@ -330,7 +400,7 @@ def _per_sample(w: _Writer, head: list[str]) -> None:
         w.backward(node, False, "    ", w.assigned)
     # what the samples pass on to shared numbers (the weights, the penalty's nodes) starts at 0.0
     touched = sorted({w.grad(p, False) for n in template for p in n.parents if not w._in_block(p)
-                      and (not p.is_leaf() or layout.names.get(p, "")[:1] == "p")} - w.assigned)
+                      and (not p.is_leaf() or w._is_parameter(p))} - w.assigned)
     if touched:
         lines.append(f"    {' = '.join(touched)} = 0.0")
     w.assigned |= set(touched)

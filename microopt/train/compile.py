@@ -280,8 +280,9 @@ def _alike(layout: Layout, blocks: list[list[int]]) -> bool:
     for node, name in names.items():
         if name[0] != "p":
             roles[node] = name[0] + name[1:].partition("_")[2]
-    # This loop visits every node of the batch, so it reads the nodes' slots (_op, _a, _b,
-    # _const) directly rather than through the properties; a sum keeps its terms in _a.
+    # This loop visits every node of the batch, so it reads the nodes' slots (_op, _a, _b, _db)
+    # directly rather than through the properties; a sum keeps its terms in _a, and an op with
+    # a constant keeps the constant in _db.
     for sample, block in enumerate(blocks[1:], start=1):
         if len(block) != len(first):
             return False
@@ -294,7 +295,7 @@ def _alike(layout: Layout, blocks: list[list[int]]) -> bool:
                 if roles[node] != roles[node0]:
                     return False
                 continue
-            if op in CONSTANT_OPS and node._const != node0._const:
+            if op in CONSTANT_OPS and node._db != node0._db:
                 return False
             if op == SUM:
                 parents, parents0 = node._a, node0._a

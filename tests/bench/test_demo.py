@@ -144,3 +144,23 @@ def test_the_compiled_demo_step_is_the_eager_one_bit_for_bit():
             p.data -= (1.0 - 0.9 * k / 100) * p.grad
     assert compiled_losses == eager_losses
     assert [p.data for p in compiled.params] == [p.data for p in eager.parameters()]
+
+
+def test_the_batched_demo_step_agrees_with_the_eager_one_to_1e_12():
+    pytest.importorskip("numpy")
+    import microopt
+    from microopt.bench.engines import microopt_engine
+
+    X, y = demo.moons(16, seed=0)
+    weights = demo.initial_weights(seed=0)
+    engine = microopt_engine()
+    batched = demo.CompiledContender(demo.own_mlp(weights), X, y, batched=True)
+    eager = demo.own_mlp(weights)
+    for k in range(3):
+        for p in batched.params:
+            p.grad = 0.0
+        loss = batched.step(X, y)
+        assert loss == pytest.approx(demo.train_step(eager, X, y, engine, k, microopt.sum), rel=1e-12, abs=0.0)
+        for p in batched.params:
+            p.data -= (1.0 - 0.9 * k / 100) * p.grad
+        assert [p.data for p in batched.params] == pytest.approx([p.data for p in eager.parameters()], rel=1e-12)

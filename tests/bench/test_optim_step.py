@@ -12,7 +12,7 @@ def test_models_have_the_stated_number_of_parameters(n, width):
 
 
 def test_step_costs_rows_for_each_optimizer_and_size():
-    result = optim_step.step_costs((105,), repeat=1)
+    result = optim_step.step_costs((105,), repeat=1, updates=210)  # two steps of 105 parameters per sample
     assert [(r["optimizer"], r["parameters"]) for r in result["rows"]] == [
         ("SGD(momentum=0.9)", 105), ("Adam", 105)]
     for row in result["rows"]:

@@ -1,5 +1,7 @@
 """Row p of microopt bench: the 16-run sweep on two workers against the serial one."""
 
+import pytest
+
 from microopt.bench.parallel import RUNS, TARGET, sweep_row
 
 
@@ -11,3 +13,8 @@ def test_the_row_times_both_and_checks_the_results_are_identical():
     assert check["target"] == TARGET == 1.8 and check["status"] in ("PASS", "MISS")
     serial, parallel = row["samples"]["serial"], row["samples"]["microopt"]
     assert len(serial) == len(parallel) == 1 and check["value"] == serial[0] / parallel[0]
+    cpu = row["cpu"]
+    assert cpu["serial_cpu_per_run"] > 0 and cpu["overhead_per_task"] > 0
+    if cpu["workers_cpu_per_run"] is not None:  # Linux: the workers' CPU time read from /proc
+        assert cpu["expected_speedup"] == pytest.approx(
+            cpu["serial_cpu_per_run"] / (cpu["workers_cpu_per_run"] / 2 + cpu["overhead_per_task"]))

@@ -6,39 +6,57 @@ import sys
 import pytest
 
 from microopt.bench import format_table, main, report, run
+from microopt.bench.parallel import sweep_row
 
 STATUSES = {"PASS", "MISS", "SKIP", "-"}
 
 
+# Workloads small enough for a test; the real quick and full settings are the same code with bigger numbers.
+TINY = {"points": 4, "links": 20, "node_counts": (100, 200), "optim_sizes": (105,), "optim_updates": 210}
+
+
+def small_sweep(quick: bool, repeat: int) -> dict:
+    """Row p without worker processes, 2 runs (tests/bench/test_parallel.py runs the real one)."""
+    return sweep_row(quick, repeat, n_jobs=1, runs=2)
+
+
 @pytest.fixture(scope="module")
 def quick():
-    return run(quick=True)
+    return run(quick=True, settings=TINY, sweep=small_sweep)
 
 
 def test_quick_run_structure(quick):
     assert quick["quick"] is True
     assert quick["same_loss"] is True
     assert set(quick["initial_loss"]) >= {"microopt", "microopt.nn"}
-    assert [row["id"] for row in quick["rows"]] == ["a", "b", "c", "c", "c", "d", "n", "n", "e", "e", "p"]
+    assert [row["id"] for row in quick["rows"]] == ["a", "b", "c", "c", "c", "c", "d", "n", "n", "e", "e", "p"]
     for row in quick["rows"]:
         assert set(row["results"]) == {"microopt", "micrograd", "torch"}
         assert row["results"]["microopt"] > 0
         assert all(check["status"] in STATUSES for check in row["checks"])
     assert quick["frozen_objects"] > 0
-    assert [r["parameters"] for r in quick["optimizers"]["rows"]] == [105, 105, 1051, 1051]
+    assert [r["parameters"] for r in quick["optimizers"]["rows"]] == [105, 105]
     json.loads(json.dumps(quick))  # machine-readable as it stands
 
 
 def test_targets_are_the_ones_in_the_brief(quick):
-    checks = {(row["id"], check["label"]): check for row in quick["rows"] for check in row["checks"]}
-    assert checks[("a", "vs micrograd")]["target"] == 6.0
-    assert checks[("a", "vs torch")]["target"] == 8.0
-    assert checks[("b", "vs micrograd")]["target"] == 25.0
-    assert checks[("n", "largest / smallest")]["target"] == 1.3
-    assert checks[("c", "vs micrograd")]["target"] == 150.0
-    assert checks[("c", "compile time")]["target"] == 1.0
-    assert checks[("c", "held")]["target"] == 20.0
-    assert checks[("e", "microopt")]["target"] == 120.0
+    targets = {(row["workload"].split(" (")[0].strip(), check["label"]): check["target"]
+               for row in quick["rows"] for check in row["checks"]}
+    assert targets == {
+        ("demo step, same model code", "vs micrograd"): 6.0,
+        ("demo step, same model code", "vs torch"): 8.0,
+        ("demo step, microopt.nn.MLP + microopt.sum", "vs micrograd"): 25.0,
+        ("demo step, microopt.nn compiled", "vs micrograd"): 150.0,
+        ("compiling it: one trace, code generation, compile()", "compile time"): 1.0,
+        ("memory the compiled step holds", "held"): 20.0,
+        ("demo step, numpy across the samples", "vs micrograd"): 400.0,
+        ("demo step, numpy across the samples", "largest relative difference from eager"): 1e-12,
+        ("deep chain, 40 nodes, forward + backward", "vs micrograd"): None,
+        ("deep chain, 40 nodes, forward + backward", "vs torch"): None,
+        ("cost per node, chain of 200 nodes", "largest / smallest"): 1.3,
+        ("bytes per node, demo graph", "microopt"): 120.0,
+        ("lr_sweep, 2 runs of 3 steps: n_jobs=2 vs n_jobs=1", "vs n_jobs=1"): 1.8,
+    }
 
 
 def test_speedups_are_the_median_of_per_round_ratios(quick):
@@ -71,15 +89,17 @@ def test_repeat_must_be_positive():
 
 
 def test_missing_micrograd_and_torch_are_skipped_with_a_note(monkeypatch):
-    for name in ("micrograd", "micrograd.engine", "torch"):
+    for name in ("micrograd", "micrograd.engine", "torch", "numpy", "microopt.train.batched"):
         monkeypatch.setitem(sys.modules, name, None)  # makes `import name` raise ImportError
-    result = run(quick=True)
+    result = run(quick=True, settings=TINY, sweep=small_sweep)
     assert set(result["versions"]) == {"microopt"}
     assert any("micrograd is not installed" in note and "pip install micrograd==0.1.0" in note
                for note in result["skipped"])
     assert any("torch is not installed" in note for note in result["skipped"])
     statuses = {(row["id"], c["label"]): c["status"] for row in result["rows"] for c in row["checks"]}
     assert statuses[("a", "vs micrograd")] == statuses[("a", "vs torch")] == "SKIP"
+    assert any("numpy is not installed" in note for note in result["skipped"])
+    assert "compile_batched" not in format_table(result)  # its row is left out
     assert "micrograd is not installed" in format_table(result)
 
 

@@ -9,11 +9,13 @@ from microopt.bench.timing import gc_activity, interleaved, ratio, summary
 
 
 def test_contenders_take_turns_and_the_first_place_rotates():
-    calls = []
-    samples = interleaved({name: (lambda name=name: calls.append(name)) for name in "abc"}, repeat=3)
-    assert calls == ["a", "b", "c", "b", "c", "a", "c", "a", "b"]
-    assert {name: len(times) for name, times in samples.items()} == {"a": 3, "b": 3, "c": 3}
-    assert all(t >= 0.0 for times in samples.values() for t in times)
+    calls, ticks = [], iter(range(100))
+    samples = interleaved({name: (lambda name=name: calls.append(name)) for name in "abc"}, repeat=3,
+                          collect=lambda: calls.append("collect"), clock=lambda: float(next(ticks)))
+    turns = [call for call in calls if call != "collect"]
+    assert turns == ["a", "b", "c", "b", "c", "a", "c", "a", "b"]
+    assert calls[:6] == ["collect", "a", "collect", "collect", "b", "collect"]  # a collection before and inside each
+    assert samples == {"a": [1.0, 1.0, 1.0], "b": [1.0, 1.0, 1.0], "c": [1.0, 1.0, 1.0]}  # stop - start, one tick
 
 
 @pytest.mark.parametrize("repeat", [0, -2, 1.5, True])

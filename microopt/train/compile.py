@@ -47,6 +47,7 @@ from microopt.engine.ops import OPS, REPLAY_NAMESPACE
 from microopt.engine.tracing import Comparison, watching
 from microopt.engine.value import CONSTANT_OPS, LEAF, SUM, Value
 from microopt.nn import losses as _losses
+from microopt.optim import l1_penalty, l2_penalty
 from microopt.train.codegen import GLOBAL, MIXED, Layout, generate, number
 
 
@@ -352,8 +353,6 @@ class CompiledTraining:
     """
 
     def __init__(self, model, objective: Callable, parameters: list[Value], l1: float, l2: float):
-        from microopt.optim import l1_penalty, l2_penalty
-
         def loss_of_batch(X_values, y_values):
             # the lines of fit's eager step, with the batch as Values
             outputs = [model(x) for x in X_values]

@@ -32,6 +32,7 @@ from microopt.optim import Optimizer, clip_grad_norm_, l1_penalty, l2_penalty
 from microopt.optim.lr_scheduler import LRScheduler, ReduceLROnPlateau
 from microopt.train.divergence import (DEFAULT_DIVERGENCE_FACTOR, DivergenceError,
                                        check_divergence_factor, divergence_reason)
+from microopt.train.compile import CompiledTraining
 from microopt.train.history import History
 from microopt.train.objective import Objective, check_dataset, class_labels, evaluate_objective, resolve_loss
 from microopt.train.progress import ProgressBar
@@ -128,8 +129,6 @@ def fit(model, optimizer, train_data: tuple[Sequence, Sequence], *, epochs: int 
     run = _Run(model, optimizer, objective, scheduler, scheduler_interval, l1, l2, clip_grad_norm,
                divergence_factor, callbacks, history)
     if compile:
-        from microopt.train.compile import CompiledTraining
-
         run.compiled = CompiledTraining(model, objective, run.params, l1, l2)
     total = min(epochs * len(batches) if epochs is not None else math.inf,
                 steps if steps is not None else math.inf)

@@ -86,6 +86,7 @@ def _fail(error: Exception) -> int:
 
 
 def run_release(args, parser) -> int:
+    common.check_out(parser, args.out)
     try:
         path = release(args.solution, args.out)
     except (AssignmentError, SolutionLeak, FileNotFoundError) as error:
@@ -101,6 +102,7 @@ def _print_result(result) -> None:
 
 
 def run_grade(args, parser) -> int:
+    common.check_out(parser, args.out)
     roster = None
     if args.roster is not None:
         roster = [line.strip() for line in args.roster.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -116,6 +118,7 @@ def run_grade(args, parser) -> int:
 
 
 def run_autograder(args, parser) -> int:
+    common.check_out(parser, args.out)
     try:
         written = autograder(args.solution, args.out, time_limit=args.time_limit)
     except (AssignmentError, SolutionLeak, FileNotFoundError) as error:
@@ -125,6 +128,8 @@ def run_autograder(args, parser) -> int:
 
 
 def run_benchmark(args, parser) -> int:
+    if args.out is not None:
+        common.check_out(parser, args.out)
     print(benchmark(args.solution, students=args.students, jobs=args.jobs, ahead=args.ahead, time_limit=args.time_limit,
                     check_time_limit=args.check_time_limit, out=args.out))
     return 0

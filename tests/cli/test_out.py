@@ -108,3 +108,31 @@ def test_missing_parents_that_can_be_made_are_fine_and_nothing_is_made_by_the_ch
     assert [p.name for p in out.iterdir()] == ["lr-sweep-rosenbrock.png"]
     assert main(["race", "--steps", "3", "--out", str(tmp_path / "unused"), "--no-plots"]) == 0
     assert not (tmp_path / "unused").exists()  # --no-plots writes nothing, so --out is not even looked at
+
+
+# The teacher's commands write too: each action of `microopt assignment`, its work function.
+ASSIGNMENT_WRITERS = [
+    (["release", "solution.ipynb"], "release"),
+    (["grade", "solution.ipynb", "submissions"], "grade"),
+    (["autograder", "solution.ipynb"], "autograder"),
+    (["benchmark", "solution.ipynb"], "benchmark"),
+]
+
+
+@pytest.mark.parametrize("argv, work", ASSIGNMENT_WRITERS, ids=[argv[0] for argv, _ in ASSIGNMENT_WRITERS])
+def test_an_assignment_out_that_cannot_be_made_or_written(argv, work, tmp_path, read_only, monkeypatch, capsys):
+    from microopt.cli import assignment_command
+
+    def never(*args, **kwargs):
+        raise AssertionError("the command started its work before checking --out")
+
+    monkeypatch.setattr(assignment_command, work, never)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    for out, rule in [(blocker / "report", f"must be a folder that can be made; {blocker} is a file"),
+                      (read_only / "report", "must be a folder this user can write in; ")]:
+        assert main(["assignment", *argv, "--out", str(out)]) == 2
+        captured = capsys.readouterr()
+        assert captured.out == "" and captured.err.startswith(f"usage: microopt assignment {argv[0]}")
+        assert captured.err.strip().splitlines()[-1].startswith(
+            f"microopt assignment {argv[0]}: error: Invalid --out: '{out}' ({rule}")

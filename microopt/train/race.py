@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
-from microopt._validate import invalid, real_number, whole_number
+from microopt._validate import flag, invalid, real_number, whole_number
 from microopt.engine.value import Value
 from microopt.functions import get
 from microopt.train.divergence import (DEFAULT_DIVERGENCE_FACTOR, DivergenceError,
@@ -142,7 +142,7 @@ def race(optimizers: Mapping[str, OptimizerFactory | str] | Sequence[str], probl
          lr: float | None = None, threshold: float | None = None, batch_size: int | None = None,
          loss: str | Callable = "auto", test_data: tuple[Sequence, Sequence] | None = None, seed: int = 0,
          divergence_factor: float | None = DEFAULT_DIVERGENCE_FACTOR, name: str | None = None,
-         callback: RunCallback | None = None, n_jobs: int = 1) -> RaceResult:
+         callback: RunCallback | None = None, n_jobs: int = 1, compile: bool = False) -> RaceResult:  # noqa: A002
     """Run every optimizer for ``steps`` steps on ``problem`` from the same start.
 
     Args:
@@ -167,11 +167,14 @@ def race(optimizers: Mapping[str, OptimizerFactory | str] | Sequence[str], probl
         n_jobs: how many runs at once (``microopt.train.parallel``): 1 in this process, k
             worker processes, -1 every core; on a Dask cluster when a ``dask.distributed``
             Client exists. The results are the same, bit for bit.
+        compile: datasets only: each run's ``fit(compile=True)`` (``microopt.train.compile``),
+            the same numbers, bit for bit, from a step traced once and replayed.
     """
     factories = resolve_optimizers(optimizers, lr)
     steps = whole_number("steps", steps, minimum=1, advice="Pass how many optimizer steps each run takes.")
     divergence_factor = check_divergence_factor(divergence_factor)
     check_n_jobs(n_jobs)
+    compile = flag("compile", compile)  # noqa: A001 (fit's word, after torch.compile)
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be a function callback(run, model), got {type(callback).__name__}: "
                         f"{callback!r:.80}.")
@@ -185,11 +188,14 @@ def race(optimizers: Mapping[str, OptimizerFactory | str] | Sequence[str], probl
         test = check_dataset(test_data, "test_data") if test_data is not None else None
         initial = model().state_dict()  # every runner starts from these weights
         tasks = [partial(_run_dataset, run_name, factory, model, initial, (X, y), test, steps, threshold,
-                         batch_size, loss, seed, divergence_factor) for run_name, factory in factories.items()]
+                         batch_size, loss, seed, divergence_factor, compile) for run_name, factory in factories.items()]
         function, title = None, f"dataset of {len(X)} samples"
     else:
         if model is not None or test_data is not None:
             raise ValueError("model= and test_data= are for dataset races; a 2-D function is its own model.")
+        if compile:
+            raise ValueError("compile= is for dataset races; a 2-D function's step has nothing to compile. "
+                             "Leave compile=False.")
         function = _function(problem)
         start = _check_start(function.start if start is None else start)
         if threshold is None and function.minimum_value is not None:
@@ -254,7 +260,8 @@ def _function(problem):
 # --------------------------------------------------------------------- datasets
 def _run_dataset(name: str, factory: OptimizerFactory, make_model: Callable[[], Any], initial: dict,
                  data: tuple[list, list], test: tuple[list, list] | None, steps: int, threshold: float | None,
-                 batch_size: int | None, loss, seed: int, divergence_factor: float | None) -> tuple[RaceRun, Any]:
+                 batch_size: int | None, loss, seed: int, divergence_factor: float | None,
+                 compile: bool) -> tuple[RaceRun, Any]:  # noqa: A002
     """Train a fresh model, from the race's shared initial weights, for ``steps`` steps."""
     X, y = data
     model = make_model()
@@ -264,7 +271,7 @@ def _run_dataset(name: str, factory: OptimizerFactory, make_model: Callable[[], 
     lr = _first_lr(optimizer)
     try:
         history = fit(model, optimizer, (X, y), steps=steps, batch_size=batch_size, loss=objective.function,
-                      seed=seed, progress=False, divergence_factor=divergence_factor)
+                      seed=seed, progress=False, divergence_factor=divergence_factor, compile=compile)
     except DivergenceError as err:
         losses = [*err.history.column("loss", per="step"), err.loss]
         return RaceRun(name, losses, math.inf, None, _reached(losses, threshold), diverged=True,

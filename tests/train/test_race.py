@@ -7,7 +7,7 @@ import pytest
 from microopt import Value
 from microopt.functions import Quadratic, Rosenbrock, get
 from microopt.optim import SGD, Adam, RMSprop
-from microopt.train import PRESETS, evaluate, fit, preset, race
+from microopt.train import PRESETS, evaluate, fit, lr_sweep, preset, race
 from tests.train.conftest import small_model
 
 
@@ -118,6 +118,18 @@ def test_a_dataset_run_is_fit_by_hand(moons, val_moons):
     assert run.final_loss == evaluate(model, moons)["loss"]
     assert (run.test_loss, run.test_accuracy) == tuple(evaluate(model, val_moons).values())
     assert "test accuracy" in result.table()
+
+
+def test_a_compiled_race_and_sweep_give_the_eager_numbers_bit_for_bit(moons, val_moons):
+    # compile=True is fit's: a step traced once and replayed; every number must be the eager one
+    def both(compile):
+        result = race(["gd", "adam"], moons, model=small_model, steps=5, batch_size=8, test_data=val_moons,
+                      compile=compile)
+        sweep = lr_sweep(moons, "momentum", lrs=[0.03, 0.3], model=small_model, steps=4, compile=compile)
+        return [(run.losses, run.final_loss, run.test_accuracy) for run in result], sweep.losses
+    assert both(True) == both(False)
+    with pytest.raises(ValueError, match="compile= is for dataset races"):
+        race(["gd"], "quadratic", steps=3, compile=True)
 
 
 def test_a_diverging_dataset_run_is_reported(curve):

@@ -16,8 +16,8 @@ TINY = {"points": 4, "links": 20, "node_counts": (100, 200), "optim_sizes": (105
 
 
 def small_sweep(quick: bool, repeat: int) -> dict:
-    """Row p without worker processes, 2 runs (tests/bench/test_parallel.py runs the real one)."""
-    return sweep_row(quick, repeat, n_jobs=1, runs=2)
+    """Row p without worker processes, 1 run (tests/bench/test_parallel.py runs it on workers)."""
+    return sweep_row(quick, repeat, n_jobs=1, runs=1)
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +55,7 @@ def test_targets_are_the_ones_in_the_brief(quick):
         ("deep chain, 40 nodes, forward + backward", "vs torch"): None,
         ("cost per node, chain of 200 nodes", "largest / smallest"): 1.3,
         ("bytes per node, demo graph", "microopt"): 120.0,
-        ("lr_sweep, 2 runs of 3 steps: n_jobs=2 vs n_jobs=1", "vs n_jobs=1"): 1.8,
+        ("lr_sweep, 1 runs of 3 steps: n_jobs=2 vs n_jobs=1", "vs n_jobs=1"): 1.8,
     }
 
 

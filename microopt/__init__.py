@@ -17,7 +17,7 @@ below it, never sideways within a layer (``tests/test_layers.py`` checks every i
 ``teach``                           step-through views of backprop and optimizers
 ``exercises``                       checked exercises
 ``export`` | ``micrograd``          bridges to PyTorch and micrograd
-``site``                            the lessons and explorables as a static web site
+``site``                            the lessons and explorables as a static web site, and JupyterLite
 ``bench``                           the benchmarks
 ``cli``                             the ``microopt`` command
 ==================================  ===============================================

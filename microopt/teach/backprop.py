@@ -235,16 +235,19 @@ def _diagram_html(make_diagram) -> str:
     """The diagram as an inline PNG, or a one-line reason why it cannot be drawn.
 
     PNG rather than SVG: notebooks do not show SVG until trusted, and graphviz-pure sizes
-    SVG text for a font the browser may not use.
+    SVG text for a font the browser may not use. SVG where only Viz.js can draw (JupyterLite).
     """
     import base64
     import html
 
-    try:
-        png = make_diagram().pipe(format="png")
-    except Exception as error:  # no graphviz program, no graphviz package...: still show the text
-        return f"<p><i>diagram unavailable: {html.escape(str(error))}</i></p>"
-    return f'<img src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}">'
+    first_error = None
+    for image_format, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
+        try:
+            image = make_diagram().pipe(format=image_format)
+            return f'<img src="data:{mime};base64,{base64.b64encode(image).decode("ascii")}">'
+        except Exception as error:  # no graphviz program, no graphviz package...: still show the text
+            first_error = first_error or error
+    return f"<p><i>diagram unavailable: {html.escape(str(first_error))}</i></p>"
 
 
 

@@ -15,6 +15,7 @@ from microopt._validate import invalid, real_number, whole_number
 from microopt.engine.value import Value
 from microopt.functions import get
 from microopt.viz.protocols import Race, Run
+from microopt.viz.svg import SvgAxes
 
 # The function runs resolution² times, in Python: 1000 is a million calls, half a minute.
 MAX_RESOLUTION = 1000
@@ -104,6 +105,8 @@ def draw_landscape(ax, function: Any, *, bounds: Any = None, levels: int = 30, l
     The shared background of ``plot_contour`` and ``animate_trajectories``. Returns the
     resolved function.
     """
+    if isinstance(ax, SvgAxes):
+        return _draw_svg_landscape(ax, resolve_function(function), bounds, log, resolution, start)
     import numpy as np
     from matplotlib.colors import LogNorm
     from matplotlib.ticker import LogFormatterSciNotation, LogLocator
@@ -165,6 +168,27 @@ def draw_landscape(ax, function: Any, *, bounds: Any = None, levels: int = 30, l
     ax.set_ylim(y0, y1)
     if equal_aspect(((x0, x1), (y0, y1))):
         ax.set_aspect("equal")  # true geometry: a narrow valley looks narrow
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    return function
+
+
+def _draw_svg_landscape(ax, function: Any, bounds: Any, log: bool | str, resolution: int,
+                        start: tuple[float, float] | None):
+    """``draw_landscape`` without matplotlib or numpy: colored grid cells instead of contours."""
+    (x0, x1), (y0, y1) = read_bounds(function, bounds)
+    fmin = getattr(function, "minimum_value", None)
+    # 60 x 60 cells at most: a map of 3,600 rectangles stays a small SVG and draws at once.
+    ax.draw_map(function, ((x0, x1), (y0, y1)), resolution=min(resolution, 60), shift=fmin or 0.0,
+                log=fmin is not None if log == "auto" else bool(log),
+                label="f(x, y)" if not fmin else "f(x, y) − f*")
+    for points, marker, size, label in ((getattr(function, "minima", None), "*", 260, "global minimum"),
+                                        (getattr(function, "saddle_points", None), "X", 120, "saddle point"),
+                                        ([start] if start is not None else None, "o", 90, "start")):
+        if points:
+            ax.scatter(*zip(*points), marker=marker, s=size, color="white", edgecolors="black", label=label)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     return function

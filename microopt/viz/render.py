@@ -15,6 +15,11 @@ points ``graphviz.backend.dot_command.DOT_BINARY`` at whichever is found, in thi
 of non-ASCII characters), turns "program not found" into ``RendererNotFoundError`` with the
 install commands, and in Jupyter shows that message instead of failing the cell.
 
+Where no program can run at all (Pyodide in JupyterLite has no subprocesses), SVG comes from
+Viz.js, Graphviz compiled to WebAssembly (``microopt.viz.vizjs``): Jupyter then shows the
+diagram as SVG whatever its ``format``, and ``pipe(format="svg")`` works. If even that is
+impossible, Jupyter shows the DOT source with a note saying why.
+
 This module imports ``graphviz`` at the top: only ``microopt.viz.graph`` imports it, when drawing.
 """
 
@@ -27,6 +32,8 @@ import sysconfig
 
 import graphviz
 import graphviz.backend.dot_command
+
+from microopt.viz import vizjs
 
 _DEFAULT_BINARY = pathlib.Path("dot")
 _PURE = "graphviz-pure.exe" if os.name == "nt" else "graphviz-pure"
@@ -71,11 +78,14 @@ def _not_found_message() -> str:
 class Diagram(graphviz.Digraph):
     """A ``graphviz.Digraph`` that renders quietly and explains a missing Graphviz program."""
 
-    def pipe(self, *args, quiet: bool = True, **kwargs):
+    def pipe(self, format: str | None = None, *args, quiet: bool = True, **kwargs):
         try:
-            return super().pipe(*args, quiet=quiet, **kwargs)
-        except graphviz.ExecutableNotFound:
-            raise RendererNotFoundError(_not_found_message()) from None
+            return super().pipe(format, *args, quiet=quiet, **kwargs)
+        except (graphviz.ExecutableNotFound, OSError):  # Pyodide: OSError, no subprocesses at all
+            svg = vizjs.render_svg(self.source) if (format or self.format) == "svg" else None
+            if svg is None:
+                raise RendererNotFoundError(_not_found_message()) from None
+            return svg if kwargs.get("encoding") else svg.encode("utf-8")
 
     def render(self, *args, quiet: bool = True, **kwargs):
         try:
@@ -91,5 +101,10 @@ class Diagram(graphviz.Digraph):
         # A _repr_ that raises turns into a notebook cell error: show the reason as text instead.
         try:
             return super()._repr_mimebundle_(include, exclude, **kwargs)
-        except (RendererNotFoundError, graphviz.CalledProcessError) as error:
+        except RendererNotFoundError as error:
+            svg = vizjs.render_svg(self.source)
+            if svg is not None:
+                return {"image/svg+xml": svg}
+            return {"text/plain": f"{error}\n{vizjs.unavailable_reason()}\n\n{self.source}"}
+        except graphviz.CalledProcessError as error:
             return {"text/plain": f"{error}\n\n{self.source}"}

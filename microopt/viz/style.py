@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from microopt.viz import svg
+
 PathLike = str | os.PathLike | None
 
 OPTIMIZER_COLORS = {
@@ -63,9 +65,14 @@ def new_axes(ax: Any = None, figsize: tuple[float, float] = (6.4, 4.2)):
     and then closed at once: pyplot keeps no reference, so nothing pops up or piles up, and
     in a notebook the figure shows exactly once, when it is the last value of a cell (or
     with ``display(fig)``).
+
+    Without matplotlib (Pyodide in JupyterLite), an SVG figure of ``microopt.viz.svg`` instead.
     """
     if ax is not None:
         return ax.figure, ax
+    if not svg.has_matplotlib():
+        fig = svg.SvgFigure(figsize)
+        return fig, fig.axes
     import matplotlib.pyplot as plt
 
     fig = plt.figure(figsize=figsize, layout="constrained")
@@ -83,6 +90,8 @@ def legend_below(ax: Any, *, grow_figure: bool = False, max_columns: int = 4):
     plot keeps its size (for a figure the plot made itself). Returns the legend, or None when
     nothing is labelled.
     """
+    if isinstance(ax, svg.SvgAxes):  # its layout makes room for a legend below by itself
+        return ax.legend(below=True)
     from matplotlib.transforms import ScaledTranslation
 
     handles, labels = ax.get_legend_handles_labels()

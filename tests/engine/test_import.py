@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 CHECK = """
 import sys
 before = set(sys.modules)
@@ -17,6 +19,7 @@ print(microopt.Value is Value, hasattr(microopt.nn, "MLP"), hasattr(microopt.opt
 """
 
 
+@pytest.mark.needs_subprocess
 def test_import_loads_only_the_standard_library():
     result = subprocess.run([sys.executable, "-c", CHECK], capture_output=True, text=True, check=True)
     third_party, reachable = result.stdout.splitlines()

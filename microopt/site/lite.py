@@ -87,31 +87,34 @@ def _wheel_name(requirement: str) -> tuple[str, str]:
     return re.sub(r"[-_.]+", "_", name).lower(), version
 
 
-def pypi_wheels(requirements: list[str], cache: pathlib.Path) -> list[pathlib.Path]:
-    """Pure-Python wheels of ``name==version`` requirements for Pyodide's Python, from PyPI, cached.
+def pypi_wheels(requirements: list[str], cache: pathlib.Path, *, platforms: tuple[str, ...] = ("any",)
+                ) -> list[pathlib.Path]:
+    """Wheels of ``name==version`` requirements for Pyodide's Python, from PyPI, cached.
 
     ``--python-version 3.14``: some (micropip) require a newer Python than the one building
     the site. ``--no-deps``: the caller lists every wheel, so the site holds exactly these.
+    ``platforms``: pure-Python wheels (``any``) by default; a wheel built for Pyodide is
+    tagged ``pyemscripten_2026_0_wasm32`` (hypothesis ships one).
     """
     folder = cache / "wheels"
     folder.mkdir(parents=True, exist_ok=True)
-    found, missing = [], []
-    for requirement in requirements:
-        name, version = _wheel_name(requirement)
-        matches = [p for p in folder.glob("*.whl") if _wheel_name(_requirement_of(p))[0] == name
-                   and _requirement_of(p).endswith(f"=={version}")]
-        (found.append(matches[0]) if matches else missing.append(requirement))
+    missing = [r for r in requirements if _cached_wheel(folder, r) is None]
     if missing:
         _run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-              "--python-version", PYODIDE_PYTHON, "--implementation", "py", "--abi", "none",
-              "--platform", "any", "--dest", str(folder), *missing], "pip download")
-        return pypi_wheels(requirements, cache)
-    return found
+              "--python-version", PYODIDE_PYTHON, *(f"--platform={p}" for p in platforms),
+              "--dest", str(folder), *missing], "pip download")
+    wheels = [_cached_wheel(folder, r) for r in requirements]
+    if None in wheels:
+        lost = [r for r, wheel in zip(requirements, wheels) if wheel is None]
+        raise LiteBuildError(f"pip download did not produce wheels for {', '.join(lost)} in {folder}.")
+    return wheels
 
 
-def _requirement_of(wheel: pathlib.Path) -> str:
-    name, version = wheel.name.split("-")[:2]
-    return f"{name}=={version}"
+def _cached_wheel(folder: pathlib.Path, requirement: str) -> pathlib.Path | None:
+    """The wheel of ``name==version`` in ``folder``, if one was downloaded before."""
+    name, version = _wheel_name(requirement)
+    return next((wheel for wheel in sorted(folder.glob("*.whl"))
+                 if _wheel_name("==".join(wheel.name.split("-")[:2])) == (name, version)), None)
 
 
 def _sha256(path: pathlib.Path) -> str:

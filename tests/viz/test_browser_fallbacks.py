@@ -7,6 +7,7 @@ as the DOT source with a note, never as a failed cell.
 """
 
 import math
+import pathlib
 import xml.etree.ElementTree as ET
 
 import graphviz.backend.dot_command
@@ -27,11 +28,8 @@ def no_matplotlib(monkeypatch):
 
 @pytest.fixture
 def no_dot(monkeypatch):
-    """graphviz finds no layout program, as under Pyodide (and use_renderer() finds none)."""
-    monkeypatch.setattr(graphviz.backend.dot_command, "DOT_BINARY", graphviz.backend.dot_command.DOT_BINARY)
-    monkeypatch.setattr("microopt.viz.render.find_renderer", lambda: None)
-    monkeypatch.setattr("shutil.which", lambda *_: None)
-    monkeypatch.setenv("PATH", "/nonexistent")
+    """graphviz finds no layout program, as under Pyodide: the one it is pointed at does not exist."""
+    monkeypatch.setattr(graphviz.backend.dot_command, "DOT_BINARY", pathlib.Path("/nonexistent/dot"))
 
 
 def parse(figure) -> ET.Element:

@@ -42,10 +42,35 @@ VIZ_FILE = "viz.js"  # the ES module, with Graphviz's wasm inlined, as @viz-js/v
 # What the kernel loads from the Pyodide folder before it starts (the pyodide kernel's own
 # start-up: micropip, then IPython and jedi through piplite), closed over their lock dependencies.
 KERNEL_PACKAGES = ("micropip", "packaging", "ipython", "jedi")
+# The kernel's own wheels, shipped by jupyterlite-pyodide-kernel (and comm from PyPI). Left to
+# the kernel, it installs them one by one with piplite after Pyodide starts; listed in the lock
+# and in loadPyodideOptions, Pyodide fetches all of them at once as it starts: a faster kernel.
+KERNEL_WHEELS = {"piplite": "piplite", "ipykernel": "ipykernel", "pyodide-kernel": "pyodide_kernel"}  # -> import
+PRELOADED = ["micropip", "piplite", "ipykernel", "comm", "pyodide-kernel", "jedi", "ipython"]
 # What %pip install microopt (and the lessons' widgets) need besides the Pyodide folder, pinned.
 PIPLITE_WHEELS = ("comm==0.2.3", "graphviz==0.21", "tqdm==4.67.3", "ipywidgets==8.1.9",
                   "jupyterlab_widgets==3.0.17")
 ROOT = pathlib.Path(__file__).resolve().parents[2]  # the checkout: pyproject.toml, notebooks/
+# The first code cell of every lesson and exercise (right under its title), so that each opens
+# in JupyterLite and in hosted notebooks too. tests/site/test_lite_install_cell.py checks them.
+INSTALL_CELL_ID = "install-microopt"
+INSTALL_CELL = """\
+# Install microopt (and ipywidgets, for the sliders) if this kernel lacks it: in JupyterLite (Pyodide)
+# from the site's own wheels, in a hosted notebook (Colab...) from PyPI. Else this does nothing.
+try:
+    import microopt  # noqa: F401
+except ImportError:
+    import sys
+
+    if sys.platform == "emscripten":  # Pyodide has no pip: piplite installs what the site ships
+        import piplite
+        from pyodide.ffi import run_sync
+
+        run_sync(piplite.install(["microopt", "ipywidgets"]))
+    else:
+        from IPython import get_ipython
+
+        get_ipython().run_line_magic("pip", "install microopt ipywidgets")"""
 
 
 class LiteBuildError(RuntimeError):
@@ -153,12 +178,34 @@ def assemble_pyodide(target: pathlib.Path, cache: pathlib.Path) -> pathlib.Path:
     # Only what is in the folder stays in the lock: a listed package whose file is missing
     # would be fetched from Pyodide's CDN.
     lock["packages"] = {key: lock["packages"][key] for key in closure}
+    for wheel in _kernel_wheels(cache):
+        shutil.copy2(wheel, target / wheel.name)
+        name, version = wheel.name.split("-")[:2]
+        key = name.replace("_", "-").lower()
+        lock["packages"][key] = {
+            "name": key, "version": version, "file_name": wheel.name, "sha256": _sha256(wheel),
+            "install_dir": "site", "package_type": "package", "depends": [], "unvendored_tests": False,
+            "imports": [KERNEL_WHEELS.get(key, key)], "tool": {}}
     lock_path.write_text(json.dumps(lock, indent=1), encoding="utf-8")
 
     with tarfile.open(npm_package("@viz-js/viz", VIZ_VERSION, cache)) as archive:
         module = archive.extractfile("package/dist/viz.js")
         (target / VIZ_FILE).write_bytes(module.read())
     return target
+
+
+def _kernel_wheels(cache: pathlib.Path) -> list[pathlib.Path]:
+    """The pyodide kernel's wheels (from its labextension's ``pypi/`` folder) and comm from PyPI."""
+    from jupyter_core.paths import jupyter_path
+
+    folders = [pathlib.Path(p) / "@jupyterlite/pyodide-kernel-extension/static/pypi"
+               for p in jupyter_path("labextensions")]
+    folder = next((f for f in folders if f.is_dir()), None)
+    if folder is None:
+        raise LiteBuildError("Cannot build JupyterLite: jupyterlite-pyodide-kernel is not installed "
+                             "(`pip install microopt[browser]`).")
+    wheels = [next(folder.glob(f"{module}-*.whl")) for module in KERNEL_WHEELS.values()]
+    return [*wheels, *pypi_wheels(["comm==0.2.3"], cache)]
 
 
 def microopt_wheel(dest: pathlib.Path) -> pathlib.Path:
@@ -197,7 +244,8 @@ JUPYTER_LITE_JSON = {
         # window.jupyterapp: lets the browser tests (tests/site/test_lite.py) drive the app.
         "exposeAppInBrowser": True,
         "litePluginSettings": {
-            "@jupyterlite/pyodide-kernel-extension:kernel": {"disablePyPIFallback": True},
+            "@jupyterlite/pyodide-kernel-extension:kernel": {
+                "disablePyPIFallback": True, "loadPyodideOptions": {"packages": PRELOADED}},
         },
     },
 }

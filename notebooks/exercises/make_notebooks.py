@@ -20,6 +20,8 @@ import pathlib
 
 import nbformat
 
+from microopt.site.lite import INSTALL_CELL, INSTALL_CELL_ID
+
 HERE = pathlib.Path(__file__).resolve().parent
 SOLUTIONS = HERE / "solutions"
 
@@ -880,6 +882,8 @@ def build(cells) -> nbformat.NotebookNode:
         cell = nbformat.v4.new_markdown_cell(source) if kind == "markdown" else nbformat.v4.new_code_cell(source)
         cell.id = f"cell-{i}"
         nb.cells.append(cell)
+    # Under the title, the cell that installs microopt where it is missing (JupyterLite, hosted notebooks).
+    nb.cells.insert(1, nbformat.v4.new_code_cell(INSTALL_CELL, id=INSTALL_CELL_ID))
     return nb
 
 

@@ -42,7 +42,14 @@ def has_matplotlib() -> bool:
 
 
 def _color(color: Any) -> str:
-    return NAMED_COLORS.get(color, color) if isinstance(color, str) else "#1f77b4"
+    """A matplotlib color as SVG: hex and names as they are, "0.45" (a gray level) as hex."""
+    if not isinstance(color, str):
+        return "#1f77b4"
+    try:
+        level = round(float(color) * 255)
+    except ValueError:
+        return NAMED_COLORS.get(color, color)
+    return f"#{level:02x}{level:02x}{level:02x}"
 
 
 def viridis(t: float) -> str:
@@ -198,6 +205,11 @@ class SvgAxes:
     def get_xaxis_transform(self) -> str:
         return AXES_COORDINATES
 
+    @property
+    def transData(self) -> "_DataToScreen":
+        """Data to screen coordinates (y up, as matplotlib's), for directions drawn on screen."""
+        return _DataToScreen(self)
+
     def get_legend_handles_labels(self) -> tuple[list, list[str]]:
         entries = self._legend_entries()
         return entries, [label for label, _ in entries]
@@ -230,6 +242,17 @@ class SvgAxes:
         return (10.0 ** low, 10.0 ** high) if log else (low, high)
 
 
+@dataclass
+class _DataToScreen:
+    """``ax.transData`` of an ``SvgAxes``: the axes' ranges onto a box the figure's size."""
+    axes: SvgAxes
+
+    def transform(self, points):
+        scales = [_scale(*self.axes._range(axis), self.axes.scales[axis] == "log", 0.0, size)
+                  for axis, size in (("x", self.axes.figure.width), ("y", self.axes.figure.height))]
+        return [(scales[0](x), scales[1](y)) for x, y in points]
+
+
 def _ticks(low: float, high: float, log: bool) -> list[float]:
     """Tick positions: 1-2-5 steps (about 5 ticks), or whole decades on a log axis."""
     if log:
@@ -257,8 +280,14 @@ def _text(x: float, y: float, text: str, size: int = 11, anchor: str = "middle",
             f"{html.escape(text)}</text>")
 
 
-def _marker(x: float, y: float, marker: str, r: float, fill: str, edge: str | None) -> str:
+def _marker(x: float, y: float, marker: Any, r: float, fill: str, edge: str | None) -> str:
+    """One marker, in matplotlib's names: "o", ".", "s", "^", "*", "x", "X", or (sides, 0, angle)."""
     stroke = f" stroke='{edge}' stroke-width='1'" if edge else ""
+    if isinstance(marker, tuple):  # a regular polygon turned by angle degrees (counterclockwise, y up)
+        sides, _, angle = marker
+        corners = " ".join(f"{x - r * math.sin(math.radians(angle + 360.0 * k / sides)):.1f},"
+                           f"{y - r * math.cos(math.radians(angle + 360.0 * k / sides)):.1f}" for k in range(sides))
+        return f"<polygon points='{corners}' fill='{fill}'{stroke}/>"
     if marker in ("x", "X"):
         width = 2.0 if marker == "x" else 3.0
         return (f"<path d='M{x - r:.1f},{y - r:.1f}L{x + r:.1f},{y + r:.1f}M{x - r:.1f},{y + r:.1f}"

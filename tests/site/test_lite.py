@@ -29,8 +29,11 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                                reason=f"no chromium at {CHROMIUM} (apt-get install chromium)")
+pytestmark = [
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"no chromium at {CHROMIUM} (apt-get install chromium)"),
+    pytest.mark.skipif(shutil.which("npm") is None,
+                       reason="no npm: the build fetches Pyodide and Viz.js with it (apt-get install npm)"),
+]
 
 
 def inputs_digest() -> str:

@@ -63,7 +63,7 @@ def test_a_curve_reaches_its_pixels_by_the_axis_scale(no_matplotlib):
 
 def test_lr_sweep_marks_divergence_and_the_best_rate(no_matplotlib):
     root = parse(plot_lr_sweep([0.01, 0.1, 1.0, 10.0], {"sgd": [1.0, 0.2, math.inf, math.nan]}))
-    assert "diverged (loss inf/nan)" in texts(root) and "best sgd: lr = 0.1" in texts(root)
+    assert "sgd diverged (loss inf/nan)" in texts(root) and "best sgd: lr = 0.1" in texts(root)
     assert {"0.01", "0.1", "1", "10"} <= set(texts(root))  # a log axis: whole decades
     assert len(lines(root)[0].get("points").split()) == 2  # NaN breaks the line after the finite part
     crosses = [p for p in root.iter("{http://www.w3.org/2000/svg}path") if p.get("stroke") == color_for("sgd")]
@@ -84,6 +84,13 @@ def test_contour_map_has_a_colored_grid_a_trajectory_and_the_minimum(no_matplotl
     assert ET.parse(tmp_path / "map.svg").getroot().tag.endswith("svg")
     with pytest.raises(ValueError, match="without matplotlib, plots are SVG only"):
         figure.savefig(tmp_path / "map.png")
+
+
+def test_a_trajectory_leaving_the_map_ends_in_an_arrowhead_on_its_edge(no_matplotlib):
+    root = parse(plot_contour("rosenbrock", {"adam": [(-1.2, 1.0), (0.0, 0.5), (5.0, 9.0)]}, resolution=20))
+    arrowheads = [p for p in root.findall(".//s:polygon", NS) if p.get("fill") == color_for("adam")]
+    assert len(arrowheads) == 1 and len(arrowheads[0].get("points").split()) == 3  # a triangle
+    assert "adam (left the window at step 2)" in texts(root)
 
 
 def test_viridis_runs_from_purple_to_yellow():

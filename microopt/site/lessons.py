@@ -22,7 +22,7 @@ import shutil
 import tempfile
 
 from microopt import __version__
-from microopt.exercises.assignment.grade import kernel_manager
+from microopt.exercises.assignment.kernels import kernel_manager, notebook_client
 from microopt.site.page import page
 
 # Run first in the kernel, then removed: figures as SVG (text kept as text) and as PNG; the page shows
@@ -88,8 +88,8 @@ def execute(notebook, folder: pathlib.Path, timeout: int = TIMEOUT, name: str = 
     notebook.cells.insert(0, nbformat.v4.new_code_cell(SETUP))
     sockets = tempfile.mkdtemp(prefix="mo-site-")  # short: a Unix socket path holds about 100 characters
     try:
-        client = nbclient.NotebookClient(notebook, km=kernel_manager(sockets), timeout=timeout,
-                                         resources={"metadata": {"path": str(folder)}})
+        client = notebook_client(notebook, km=kernel_manager(sockets), timeout=timeout, shutdown_kernel="immediate",
+                                 resources={"metadata": {"path": str(folder)}})
         client.execute(cleanup_kc=True)
     except (nbclient.exceptions.CellExecutionError, nbclient.exceptions.CellTimeoutError,
             nbclient.exceptions.DeadKernelError) as error:

@@ -4,7 +4,8 @@ Each notebook gets its own kernel (nbclient), talking over Unix-domain sockets i
 folder instead of TCP ports on 127.0.0.1 (the grader's ``kernel_manager``). Kernels started at
 the same moment by parallel test workers (``pytest -n 2``) then cannot race for the same port,
 which is how parallel notebook runs used to lose a message and stall (nbmake#129: "Address
-already in use").
+already in use"). The client looks for each reply every quarter second (``notebook_client``),
+so a lost zmq wake-up cannot make a cell wait out its whole ``TIMEOUT``.
 
 The budget: a lesson runs in at most 60 s on two cores (``BUDGET``); the limit given to nbclient is
 larger (``TIMEOUT``) so that a loaded machine reports a slow notebook as slow, not as a hang.
@@ -22,7 +23,7 @@ import pytest
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 
-from microopt.exercises.assignment.grade import kernel_manager  # noqa: E402 (after the importorskips)
+from microopt.exercises.assignment.kernels import kernel_manager, notebook_client  # noqa: E402 (after the importorskips)
 
 FOLDER = pathlib.Path(__file__).resolve().parents[2] / "notebooks"
 NOTEBOOKS = sorted(FOLDER.glob("[0-9][0-9]_*.ipynb"))
@@ -35,8 +36,10 @@ def run_notebook(path: pathlib.Path, timeout: int = TIMEOUT) -> float:
     notebook = nbformat.read(str(path), as_version=4)
     sockets = tempfile.mkdtemp(prefix="mo-kernel-")  # short: a Unix socket path has ~100 characters
     try:
-        client = nbclient.NotebookClient(notebook, km=kernel_manager(sockets), timeout=timeout, allow_errors=False,
-                                         resources={"metadata": {"path": str(path.parent)}})
+        # "immediate": the kernel is killed once the last cell has run (a polite shutdown waits
+        # up to 5 s for a kernel that does not exit); nothing in it needs saving.
+        client = notebook_client(notebook, km=kernel_manager(sockets), timeout=timeout, allow_errors=False,
+                                 shutdown_kernel="immediate", resources={"metadata": {"path": str(path.parent)}})
         started = time.perf_counter()
         client.execute(cleanup_kc=True)  # nbclient shuts down only kernels it made itself, unless told to
         return time.perf_counter() - started

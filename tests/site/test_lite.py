@@ -132,7 +132,11 @@ RUN_ALL_AND_READ_OUTPUTS = """async (sources) => {
     for (const [index, source] of Object.entries(sources)) cells.get(Number(index)).sharedModel.setSource(source);
     await app.commands.execute("notebook:run-all-cells");
     const kernel = panel.sessionContext.session.kernel;
-    while (kernel.status !== "idle") await new Promise(r => setTimeout(r, 100));
+    const deadline = performance.now() + 600000;  // a dead or looping kernel fails the test, never hangs it
+    while (kernel.status !== "idle") {
+        if (kernel.status === "dead" || performance.now() > deadline) throw new Error(`kernel ${kernel.status}`);
+        await new Promise(r => setTimeout(r, 100));
+    }
     const result = [];
     for (let i = 0; i < cells.length; i++) {
         const cell = cells.get(i);

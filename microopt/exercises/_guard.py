@@ -9,6 +9,9 @@
   when the block runs past its deadline (``PyThreadState_SetAsyncExc``: the interpreter
   raises it between two bytecodes, so even ``while True: pass`` stops).
 
+Where no thread can start (Pyodide, in JupyterLite: ``THREADS`` is False), the trace function
+keeps the deadline instead: it looks at the clock at every line of Python the block runs.
+
 Both exceptions derive from ``BaseException``, so a student's ``except Exception`` cannot
 swallow them. This works the same in a script, a notebook kernel and any autograder, on
 Linux, macOS and Windows (no ``signal.alarm``, no subprocess). What it cannot stop is a wait
@@ -34,6 +37,7 @@ _MICROOPT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Seconds per check (a correct solution needs a fraction of one); a grader may set the
 # environment variable MICROOPT_CHECK_TIME_LIMIT for every kernel it starts.
 DEFAULT_TIME_LIMIT = float(os.environ.get("MICROOPT_CHECK_TIME_LIMIT", "5"))
+THREADS = sys.platform != "emscripten"  # WebAssembly (Pyodide) cannot start a thread
 
 
 def checked_time_limit(time_limit: object) -> float | None:
@@ -112,12 +116,23 @@ def guard(time_limit: float | None, forbidden: Mapping | None = None) -> Iterato
     """
     forbidden = forbidden or {}
 
+    # Without threads the deadline is kept by the trace function, line by line.
+    deadline = time.monotonic() + time_limit if time_limit is not None and not THREADS else None
+
+    def on_line(frame, event, arg):
+        if time.monotonic() > deadline:
+            raise TimeLimitExceeded
+        return on_line
+
     def on_call(frame, event, arg):
         if frame.f_code in forbidden:
             raise Delegated(forbidden[frame.f_code])
+        if deadline is not None:
+            return on_line(frame, event, arg)
+        return None
 
-    tracing = bool(forbidden) and sys.gettrace() is None  # never break a debugger
-    watchdog = _Watchdog(time_limit) if time_limit is not None else contextlib.nullcontext()
+    tracing = (bool(forbidden) or deadline is not None) and sys.gettrace() is None  # never break a debugger
+    watchdog = _Watchdog(time_limit) if time_limit is not None and THREADS else contextlib.nullcontext()
     with watchdog:
         if tracing:
             sys.settrace(on_call)

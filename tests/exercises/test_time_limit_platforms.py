@@ -128,3 +128,32 @@ def test_the_time_limit_holds_outside_the_main_thread(platform_without_signals):
 def test_the_graders_kernels_use_unix_sockets_except_on_windows(monkeypatch, tmp_path, platform, transport):
     monkeypatch.setattr(sys, "platform", platform)
     assert kernels.kernel_manager(str(tmp_path)).transport == transport
+
+
+@pytest.fixture
+def no_threads(monkeypatch):
+    """Pyodide's world: sys.platform is emscripten and starting a thread fails as it does there."""
+    from microopt.exercises import _guard
+
+    def cannot_start(*args, **kwargs):
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(sys, "platform", "emscripten")
+    monkeypatch.setattr(_guard, "THREADS", False, raising=False)  # as computed on import there
+    monkeypatch.setattr(threading.Thread, "start", cannot_start)
+
+
+def test_without_threads_the_trace_keeps_the_time_limit(no_threads):
+    """In JupyterLite no watchdog thread can start: a correct solution still passes (instead of
+    'raised RuntimeError: can't start new thread'), and a loop still stops, named."""
+    import math
+
+    def tanh_rule(x):
+        t = math.tanh(x)
+        return t, 1 - t * t
+
+    check_backward(tanh_rule, "tanh", time_limit=5)
+    assert _failure(check_optimizer, _looping_optimizer(), "SGD", lr=0.1, time_limit=0.1).startswith(
+        "Looping.step() did not finish within 0.1 s at step 1 (parameter 'x')")
+    assert _failure(check_backward, _looping_rule, "tanh", time_limit=0.1).startswith(
+        "_looping_rule did not finish within 0.1 s")

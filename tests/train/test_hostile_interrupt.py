@@ -45,6 +45,16 @@ class InterruptingAdam(Adam):
         super().update(p, state, **hyperparameters)
 
 
+@pytest.fixture(autouse=True)
+def pythons_own_ctrl_c_handler():
+    """Ctrl-C as in a terminal, whoever started the tests: a shell that runs them in the
+    background starts them with SIGINT ignored, which fit rightly leaves alone (so would every
+    child process, since an ignored signal survives exec). Restored afterwards."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 def setup(scheduler):
     model = MLP(2, [3, 1], activation="tanh", seed=0)
     optimizer = InterruptingAdam(model.parameters(), lr=0.05)

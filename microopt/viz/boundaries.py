@@ -1,8 +1,9 @@
 """Decision boundaries: the regions a 2-feature classifier assigns to each class.
 
 ``plot_decision_boundary`` draws one model; ``plot_decision_boundaries`` a grid of them, one
-per run of a race (the models come from ``race(..., callback=...)``). matplotlib and numpy
-are imported inside the functions only.
+per run of a race (the models come from ``race(..., callback=...)``). matplotlib is
+imported inside the functions only; without it (Pyodide in JupyterLite), ``plot_decision_boundary``
+draws SVG (``microopt.viz.svg``), with the same regions, boundary and points.
 """
 
 from __future__ import annotations
@@ -60,8 +61,6 @@ def plot_decision_boundary(model: Callable, X: Sequence[Sequence[float]], y: Seq
 
     Returns the Figure.
     """
-    import numpy as np
-
     if len(X) != len(y):
         raise ValueError(f"plot_decision_boundary: X has {len(X)} samples but y has {len(y)}.")
     if len(X) == 0:
@@ -73,7 +72,7 @@ def plot_decision_boundary(model: Callable, X: Sequence[Sequence[float]], y: Seq
                 f"but sample {i} is {x!r}."
             )
     resolution = check_resolution(resolution)
-    points = np.array([[as_number(v, f"X[{i}]") for v in x] for i, x in enumerate(X)])
+    points = [[as_number(v, f"X[{i}]") for v in x] for i, x in enumerate(X)]
     labels = sorted(set(y))
     signed = set(labels) <= {-1, 1} and -1 in labels
     # class index of each label: -1/+1 become 0/1, so they match "score > 0 is class 1"
@@ -81,29 +80,33 @@ def plot_decision_boundary(model: Callable, X: Sequence[Sequence[float]], y: Seq
     if not all(isinstance(c, int) and c >= 0 for c in index.values()):
         raise ValueError(f"plot_decision_boundary: labels must be 0/1, -1/+1 or 0..k-1, got {labels}.")
 
-    (x0, y0), (x1, y1) = points.min(axis=0) - padding, points.max(axis=0) + padding
-    xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
-    Z = np.array(_grid_outputs(model, xs, ys))
-    if Z.ndim == 2:  # one score s per point: class 1 where s > 0, class 0 where s < 0
-        margins = [-Z, Z]
+    x0, x1 = min(p[0] for p in points) - padding, max(p[0] for p in points) + padding
+    y0, y1 = min(p[1] for p in points) - padding, max(p[1] for p in points) + padding
+    xs = [x0 + (x1 - x0) * k / (resolution - 1) for k in range(resolution)]
+    ys = [y0 + (y1 - y0) * k / (resolution - 1) for k in range(resolution)]
+    Z = _grid_outputs(model, xs, ys)
+    one_score = not isinstance(Z[0][0], list)
+    if one_score:  # one score s per point: class 1 where s > 0, class 0 where s < 0
+        margins = [[[-s for s in row] for row in Z], Z]
     else:  # k logits per point: class c wins where z_c - max_{j != c} z_j > 0
-        margins = [Z[:, :, c] - np.delete(Z, c, axis=2).max(axis=2) for c in range(Z.shape[2])]
+        margins = [[[z[c] - max(z[:c] + z[c + 1:]) for z in row] for row in Z] for c in range(len(Z[0][0]))]
     k = max(len(margins), max(index.values()) + 1)
     colors = [CLASS_COLORS[c % len(CLASS_COLORS)] for c in range(k)]
 
     fig, ax = new_axes(ax, figsize=(6.2, 5.2))
     for c, margin in enumerate(margins):
+        low, high = min(map(min, margin)), max(map(max, margin))
         # Each region is the zero level set of a margin, interpolated between grid points:
         # boundaries come out smooth even on a coarse grid.
-        if margin.max() > 0.0:
-            ax.contourf(xs, ys, margin, levels=[0.0, margin.max() + 1.0], colors=[colors[c]], alpha=0.25)
+        if high > 0.0:
+            ax.contourf(xs, ys, margin, levels=[0.0, high + 1.0], colors=[colors[c]], alpha=0.25)
         # With one score, both margins have the same zero line: draw it once.
-        if margin.min() < 0.0 < margin.max() and (Z.ndim == 3 or c == 1):
+        if low < 0.0 < high and (not one_score or c == 1):
             ax.contour(xs, ys, margin, levels=[0.0], colors="black", linewidths=1.0)
     for label in labels:
-        chosen = points[[t == label for t in y]]
-        ax.scatter(chosen[:, 0], chosen[:, 1], s=22, color=colors[index[label]], edgecolors="black",
-                   linewidths=0.5, label=f"class {label}", zorder=3)
+        chosen = [p for p, t in zip(points, y) if t == label]
+        ax.scatter([p[0] for p in chosen], [p[1] for p in chosen], s=22, color=colors[index[label]],
+                   edgecolors="black", linewidths=0.5, label=f"class {label}", zorder=3)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_xlabel("feature 1")

@@ -72,7 +72,7 @@ def new_axes(ax: Any = None, figsize: tuple[float, float] = (6.4, 4.2)):
         return ax.figure, ax
     if not svg.has_matplotlib():
         fig = svg.SvgFigure(figsize)
-        return fig, fig.axes
+        return fig, fig.axes[0]
     import matplotlib.pyplot as plt
 
     fig = plt.figure(figsize=figsize, layout="constrained")

@@ -1,0 +1,299 @@
+"""Laying out one ``SvgAxes`` as SVG elements: the plot box, its marks, ticks, labels and legend.
+
+Sizes are in pixels, 72 to the inch as matplotlib's points, text at about 6.2 pixels a
+character (DejaVu Sans at 10 px). Each axes is drawn into its own cell of the figure.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import math
+from typing import Any, Callable
+
+from microopt.viz.svg.axes import Bars, Line, Map, Points, Rule, SvgAxes, scale
+from microopt.viz.svg.colors import viridis
+
+FONT = "font-family='DejaVu Sans, Helvetica, Arial, sans-serif'"
+CHARACTER = 6.2  # pixels per character of 10 px text
+ROW = 17.0  # pixels per line of text
+_clip_ids = itertools.count()  # ids are shared by every SVG inline in one page
+
+
+def text(x: float, y: float, content: str, size: int = 11, anchor: str = "middle", extra: str = "") -> str:
+    return (f"<text x='{x:.1f}' y='{y:.1f}' font-size='{size}' text-anchor='{anchor}' {FONT} {extra}>"
+            f"{html.escape(content)}</text>")
+
+
+def ticks(low: float, high: float, log: bool) -> list[float]:
+    """Tick positions: 1-2-5 steps (5 to 8 ticks, as matplotlib's), or whole decades on a log axis."""
+    if log:
+        first, last = math.ceil(math.log10(low) - 1e-9), math.floor(math.log10(high) + 1e-9)
+        decades = [10.0 ** k for k in range(first, last + 1)]
+        if len(decades) >= 2:
+            step = max(1, len(decades) // 6)
+            return decades[::step]
+        return [m * 10.0 ** k for k in range(first - 1, last + 1) for m in (1, 2, 5) if low <= m * 10.0 ** k <= high]
+    raw = (high - low) / 7 or 1.0
+    magnitude = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    return [k * step for k in range(math.ceil(low / step - 1e-9), math.floor(high / step + 1e-9) + 1)]
+
+
+def tick_label(value: float, log: bool) -> str:
+    if log and value > 0 and abs(math.log10(value) - round(math.log10(value))) < 1e-9:
+        exponent = round(math.log10(value))
+        return f"{value:g}" if -2 <= exponent <= 3 else f"1e{exponent}"
+    return f"{value:.4g}" if abs(value) >= 1e-12 else "0"
+
+
+def marker(x: float, y: float, shape: Any, r: float, fill: str, edge: str | None) -> str:
+    """One marker, in matplotlib's names: "o", ".", "s", "^", "v", "D", "*", "x", "X", "+", or (sides, 0, angle)."""
+    stroke = f" stroke='{edge}' stroke-width='1'" if edge else ""
+    if isinstance(shape, tuple):  # a regular polygon turned by angle degrees (counterclockwise, y up)
+        sides, _, angle = shape
+        corners = " ".join(f"{x - r * math.sin(math.radians(angle + 360.0 * k / sides)):.1f},"
+                           f"{y - r * math.cos(math.radians(angle + 360.0 * k / sides)):.1f}" for k in range(sides))
+        return f"<polygon points='{corners}' fill='{fill}'{stroke}/>"
+    if shape in ("x", "X", "+"):
+        width = 3.0 if shape == "X" else 2.0
+        d = (f"M{x - r:.1f},{y:.1f}L{x + r:.1f},{y:.1f}M{x:.1f},{y - r:.1f}L{x:.1f},{y + r:.1f}" if shape == "+" else
+             f"M{x - r:.1f},{y - r:.1f}L{x + r:.1f},{y + r:.1f}M{x - r:.1f},{y + r:.1f}L{x + r:.1f},{y - r:.1f}")
+        return f"<path d='{d}' stroke='{fill}' stroke-width='{width}'/>"
+    if shape == "*":
+        corners = " ".join(f"{x + (r if k % 2 == 0 else r / 2.5) * math.sin(k * math.pi / 5):.1f},"
+                           f"{y - (r if k % 2 == 0 else r / 2.5) * math.cos(k * math.pi / 5):.1f}" for k in range(10))
+        return f"<polygon points='{corners}' fill='{fill}'{stroke}/>"
+    if shape == "s":
+        return f"<rect x='{x - r:.1f}' y='{y - r:.1f}' width='{2 * r:.1f}' height='{2 * r:.1f}' fill='{fill}'{stroke}/>"
+    if shape in ("^", "v", "D"):
+        corners = {"^": ((0, -r), (-r, r), (r, r)), "v": ((0, r), (-r, -r), (r, -r)),
+                   "D": ((0, -r), (r, 0), (0, r), (-r, 0))}[shape]
+        return f"<polygon points='{' '.join(f'{x + a:.1f},{y + b:.1f}' for a, b in corners)}' fill='{fill}'{stroke}/>"
+    if shape == ".":
+        r = min(r, 1.6)
+    return f"<circle cx='{x:.1f}' cy='{y:.1f}' r='{r:.1f}' fill='{fill}'{stroke}/>"
+
+
+# ----------------------------------------------------------------------------- legend
+def legend_shape(ax: SvgAxes, width: float) -> tuple[list[tuple[str, Any]], int, int]:
+    """(entries, columns, rows) of the legend of ``ax`` in a cell ``width`` pixels wide; no legend: ([], 1, 0)."""
+    entries = ax.legend_entries() if ax.legend_box else []
+    if not entries:
+        return [], 1, 0
+    longest = max(len(label) for label, _ in entries)
+    if ax.legend_box.place == "below":  # as many columns as fit under the plot
+        fit = int((width - 90) // (40 + CHARACTER * longest))
+        columns = max(1, min(ax.legend_box.columns if ax.legend_box.columns > 1 else 3, fit, len(entries)))
+    else:
+        columns = max(1, min(ax.legend_box.columns, len(entries)))
+    return entries, columns, math.ceil(len(entries) / columns)
+
+
+def _legend_key(x: float, y: float, mark: Any) -> list[str]:
+    """The sample drawn before a legend label: a line, a marker or a patch."""
+    if isinstance(mark, Points):
+        return [marker(x + 11, y - 4, mark.marker, min(mark.size, 6), mark.color, mark.edge)]
+    if isinstance(mark, Bars):
+        fill = "none" if mark.step else mark.color
+        return [f"<rect x='{x + 3}' y='{y - 9}' width='16' height='9' fill='{fill}' stroke='{mark.color}' "
+                f"stroke-width='{1.5 if mark.step else 0}' fill-opacity='{mark.alpha}'/>"]
+    out = []
+    if isinstance(mark, Rule) or mark.dash is not None:
+        out.append(f"<line x1='{x}' x2='{x + 22}' y1='{y - 4}' y2='{y - 4}' stroke='{mark.color}' stroke-width='2' "
+                   f"stroke-dasharray='{mark.dash or ''}'/>")
+    if isinstance(mark, Line) and mark.marker:
+        out.append(marker(x + 11, y - 4, mark.marker, min(mark.size / 2, 4), mark.color, None))
+    return out
+
+
+def _inside_origin(place: str, box, size: tuple[float, float], crowding: Callable) -> tuple[float, float]:
+    """The top-left corner of a legend of ``size`` inside ``box`` at ``place`` ("best": the least crowded)."""
+    (w, h), (left, top, right, bottom) = size, box
+    xs = {"left": left + 8, "center": (left + right - w) / 2, "right": right - w - 8}
+    ys = {"upper": top + 8, "center": (top + bottom - h) / 2, "lower": bottom - h - 8}
+    if place == "best":
+        candidates = [(xs[h_], ys[v_]) for v_, h_ in (("upper", "right"), ("upper", "left"), ("lower", "left"),
+                                                       ("lower", "right"), ("center", "right"), ("center", "left"))]
+        return min(candidates, key=lambda corner: crowding(corner[0], corner[1], w, h))
+    vertical, _, horizontal = place.partition(" ")
+    if not horizontal:  # "right", "center"
+        vertical, horizontal = "center", vertical
+    return xs[horizontal], ys[vertical]
+
+
+def _legend(ax: SvgAxes, box, cell_width: float, pixels: list[tuple[float, float]]) -> list[str]:
+    entries, columns, rows = legend_shape(ax, cell_width)
+    if not entries:
+        return []
+    longest = max(len(label) for label, _ in entries)
+    column_width = 40 + CHARACTER * longest
+    out = []
+    if ax.legend_box.place == "below":
+        column_width = (box[2] - box[0]) / columns
+        x0, y0 = box[0], box[3] + 44
+    else:
+        size = (column_width * columns + 4, ROW * rows + 8)
+
+        def crowding(x, y, w, h):
+            return sum(x <= px <= x + w and y <= py <= y + h for px, py in pixels)
+        x0, y0 = _inside_origin(ax.legend_box.place, box, size, crowding)
+        out.append(f"<rect x='{x0:.1f}' y='{y0:.1f}' width='{size[0]:.1f}' height='{size[1]:.1f}' fill='white' "
+                   "fill-opacity='0.85' stroke='#ccc'/>")
+        x0, y0 = x0 + 4, y0 + 4
+    for k, (label, mark) in enumerate(entries):
+        x, y = x0 + (k % columns) * column_width, y0 + 12 + ROW * (k // columns)
+        out += _legend_key(x, y, mark)
+        out.append(text(x + 28, y, label, 10, "start"))
+    return out
+
+
+# ----------------------------------------------------------------------------- marks
+def _polyline(line: Line, X, Y) -> list[str]:
+    """One SVG polyline per finite run of points (NaN breaks the line), and the markers."""
+    out, run = [], []
+    style = (f"fill='none' stroke='{line.color}' stroke-width='{line.width}' stroke-opacity='{line.alpha}' "
+             f"stroke-dasharray='{line.dash or ''}'")
+    pixels = [(X(x), Y(y)) for x, y in zip(line.xs, line.ys)]
+    for px, py in [*pixels, (math.nan, math.nan)]:
+        if math.isfinite(px) and math.isfinite(py):
+            run.append(f"{px:.1f},{py:.1f}")
+        elif run:
+            if line.dash is not None:
+                out.append(f"<polyline points='{' '.join(run)}' {style}/>")
+            run = []
+    if line.marker:
+        out += [marker(px, py, line.marker, line.size / 2, line.color, None)
+                for px, py in pixels if math.isfinite(px) and math.isfinite(py)]
+    return out
+
+
+def _along(line: Line, X, Y, spacing: float = 8.0) -> list[tuple[float, float]]:
+    """Pixels along ``line`` every ``spacing`` pixels or so (its vertices only, if it has no line)."""
+    pixels = [(X(x), Y(y)) for x, y in zip(line.xs, line.ys)]
+    if line.dash is None:
+        return pixels
+    out = pixels[:1]
+    for (xa, ya), (xb, yb) in zip(pixels, pixels[1:]):
+        steps = max(1, min(100, int(math.hypot(xb - xa, yb - ya) / spacing))) if math.isfinite(xa + ya + xb + yb) else 1
+        out += [(xa + (xb - xa) * k / steps, ya + (yb - ya) * k / steps) for k in range(1, steps + 1)]
+    return out
+
+
+def _bars(bars: Bars, X, Y, floor: float) -> list[str]:
+    """Filled bars, or their outline as one path (histtype="step"); empty bins draw nothing."""
+    if bars.step:
+        d, previous = [], floor
+        for (a, b), count in zip(zip(bars.edges, bars.edges[1:]), bars.counts):
+            top = Y(count) if count > 0 and math.isfinite(Y(count)) else floor
+            d.append(f"{'M' if not d else 'L'}{X(a):.1f},{previous:.1f}L{X(a):.1f},{top:.1f}L{X(b):.1f},{top:.1f}")
+            previous = top
+        d.append(f"L{X(bars.edges[-1]):.1f},{floor:.1f}")
+        return [f"<path d='{''.join(d)}' fill='none' stroke='{bars.color}' stroke-width='{bars.width}' "
+                f"stroke-opacity='{bars.alpha}'/>"]
+    return [f"<rect x='{X(a):.1f}' y='{Y(count):.1f}' width='{X(b) - X(a):.1f}' height='{floor - Y(count):.1f}' "
+            f"fill='{bars.color}' fill-opacity='{bars.alpha}' stroke='white' stroke-width='0.5'/>"
+            for (a, b), count in zip(zip(bars.edges, bars.edges[1:]), bars.counts)
+            if count > 0 and math.isfinite(Y(count))]
+
+
+def _colorbar(scale_: Map, box) -> list[str]:
+    x = box[2] + 12
+    out = []
+    steps = 40
+    for k in range(steps):
+        y0 = box[3] - (k + 1) * (box[3] - box[1]) / steps
+        out.append(f"<rect x='{x}' y='{y0:.1f}' width='14' height='{(box[3] - box[1]) / steps + 0.6:.1f}' "
+                   f"fill='{viridis((k + 0.5) / steps)}'/>")
+    for t in ticks(scale_.low, scale_.high, scale_.log):
+        if scale_.log:
+            frac = (math.log10(t) - math.log10(scale_.low)) / (math.log10(scale_.high) - math.log10(scale_.low))
+        else:
+            frac = (t - scale_.low) / ((scale_.high - scale_.low) or 1.0)
+        if 0 <= frac <= 1:
+            out.append(text(x + 18, box[3] - frac * (box[3] - box[1]) + 3.5, tick_label(t, scale_.log), 9, "start"))
+    label = scale_.label + (" (log scale)" if scale_.log else "")
+    mid = (box[1] + box[3]) / 2
+    out.append(text(x + 66, mid, label, 10, extra=f"transform='rotate(-90 {x + 66} {mid:.1f})'"))
+    return out
+
+
+# ----------------------------------------------------------------------------- one axes
+def plot_box(ax: SvgAxes, x0: float, y0: float, width: float, height: float) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) in pixels of the plot area of ``ax`` in the cell at (x0, y0)."""
+    title_lines = len(ax.labels["title"].splitlines())
+    return (x0 + 68.0, y0 + 14.0 + ROW * title_lines, x0 + width - 22.0 - (78.0 if ax.map else 0.0),
+            y0 + height - 46.0)
+
+
+def draw_axes(ax: SvgAxes, x0: float, y0: float, width: float, height: float) -> list[str]:
+    """``ax`` drawn in the cell at (x0, y0) of ``width`` x ``height`` pixels (its legend below may hang under it)."""
+    box = plot_box(ax, x0, y0, width, height)
+    (x_low, x_high), (y_low, y_high) = ax.range("x"), ax.range("y")
+    logs = {"x": ax.scales["x"] == "log", "y": ax.scales["y"] == "log"}
+    to_px = {"x": scale(x_low, x_high, logs["x"], box[0], box[2]), "y": scale(y_low, y_high, logs["y"], box[3], box[1])}
+    X, Y = to_px["x"], to_px["y"]
+    clip = f"microopt-plot-{next(_clip_ids)}"
+    out = [f"<clipPath id='{clip}'><rect x='{box[0]}' y='{box[1]}' width='{box[2] - box[0]}' "
+           f"height='{box[3] - box[1]}'/></clipPath>", f"<g clip-path='url(#{clip})'>"]
+    if ax.map:
+        for cx0, cx1, cy0, cy1, color in ax.map.cells:
+            px0, px1, py0, py1 = X(cx0), X(cx1), Y(cy1), Y(cy0)
+            out.append(f"<rect x='{px0:.1f}' y='{py0:.1f}' width='{px1 - px0 + 0.6:.1f}' "
+                       f"height='{py1 - py0 + 0.6:.1f}' fill='{color}'/>")
+    for region in (r for r in ax.regions if r.polygons):
+        # opaque pieces in a translucent group: where neighbouring pieces overlap, no darker seam
+        out.append(f"<g opacity='{region.alpha}' fill='{region.color}' stroke='{region.color}' stroke-width='0.6' "
+                   "stroke-linejoin='round'>")
+        out += ["<polygon points='" + " ".join(f"{X(x):.1f},{Y(y):.1f}" for x, y in polygon) + "'/>"
+                for polygon in region.polygons]
+        out.append("</g>")
+    for axis in ("x", "y") if ax.show_grid else ():
+        low, high = ax.range(axis)
+        for t in ticks(low, high, logs[axis]):
+            p = to_px[axis](t)
+            end = (f"x1='{p:.1f}' x2='{p:.1f}' y1='{box[1]}' y2='{box[3]}'" if axis == "x"
+                   else f"y1='{p:.1f}' y2='{p:.1f}' x1='{box[0]}' x2='{box[2]}'")
+            out.append(f"<line {end} stroke='#000' stroke-opacity='0.12'/>")
+    for bars in ax.bars:
+        out += _bars(bars, X, Y, box[3])
+    for region in (r for r in ax.regions if r.segments):
+        path = "".join(f"M{X(xa):.1f},{Y(ya):.1f}L{X(xb):.1f},{Y(yb):.1f}" for (xa, ya), (xb, yb) in region.segments)
+        out.append(f"<path d='{path}' fill='none' stroke='{region.color}' stroke-width='{region.width}'/>")
+    for rule in ax.rules:
+        p = to_px[rule.axis](rule.at)
+        end = (f"x1='{p:.1f}' x2='{p:.1f}' y1='{box[1]}' y2='{box[3]}'" if rule.axis == "x"
+               else f"y1='{p:.1f}' y2='{p:.1f}' x1='{box[0]}' x2='{box[2]}'")
+        out.append(f"<line {end} stroke='{rule.color}' stroke-width='{rule.width}' stroke-dasharray='{rule.dash}'/>")
+    for line in ax.lines:
+        out += _polyline(line, X, Y)
+    out.append("</g>")
+    pixels = [point for line in ax.lines for point in _along(line, X, Y)]
+    for p in ax.points:  # markers may sit on the edge (a diverged run's ✕ at the top): not clipped
+        for x, y in zip(p.xs, p.ys):
+            py = box[3] + y * (box[1] - box[3]) if p.y_in_axes else Y(y)
+            if math.isfinite(X(x)) and math.isfinite(py):
+                out.append(marker(X(x), py, p.marker, p.size, p.color, p.edge))
+                pixels.append((X(x), py))
+    pixels += [(X((a + b) / 2), Y(count)) for bars in ax.bars for a, b, count in zip(bars.edges, bars.edges[1:],
+                                                                                   bars.counts) if count > 0]
+    out.append(f"<rect x='{box[0]}' y='{box[1]}' width='{box[2] - box[0]}' height='{box[3] - box[1]}' "
+               "fill='none' stroke='#333'/>")
+    for axis in ("x", "y"):
+        low, high = ax.range(axis)
+        for t in ticks(low, high, logs[axis]):
+            p = to_px[axis](t)
+            out.append(text(p, box[3] + 15, tick_label(t, logs[axis]), 10) if axis == "x"
+                       else text(box[0] - 5, p + 3.5, tick_label(t, logs[axis]), 10, "end"))
+    out.append(text((box[0] + box[2]) / 2, box[3] + 33, ax.labels["x"]))
+    # the y label just left of the widest tick label, as matplotlib places it
+    widest = max((len(tick_label(t, logs["y"])) for t in ticks(*ax.range("y"), logs["y"])), default=1)
+    label_x, middle = max(x0 + 12, box[0] - 14 - 6.0 * widest), (box[1] + box[3]) / 2
+    out.append(text(label_x, middle, ax.labels["y"], extra=f"transform='rotate(-90 {label_x:.1f} {middle:.1f})'"))
+    for i, line in enumerate(ax.labels["title"].splitlines()):
+        out.append(text((box[0] + box[2]) / 2, y0 + 16 + ROW * i, line, 12 if i == 0 else 11,
+                        extra="font-weight='bold'" if i == 0 else ""))
+    if ax.map:
+        out += _colorbar(ax.map, box)
+    out += _legend(ax, box, width, [p for p in pixels if all(map(math.isfinite, p))])
+    return out

@@ -18,6 +18,7 @@ below it, never sideways within a layer (``tests/test_layers.py`` checks every i
 ``exercises``                       checked exercises
 ``export`` | ``micrograd``          bridges to PyTorch and micrograd
 ``site``                            the lessons and explorables as a static web site, and JupyterLite
+``torch_reference``                 PyTorch's numbers for lesson 18, recorded for where torch is missing
 ``bench``                           the benchmarks
 ``cli``                             the ``microopt`` command
 ==================================  ===============================================

@@ -37,6 +37,7 @@ LAYERS = [
     ["teach"],
     ["exercises"],
     ["export", "micrograd", "site"],
+    ["torch_reference"],
     ["bench"],
     ["cli"],
     ["__main__"],

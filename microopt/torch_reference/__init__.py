@@ -15,6 +15,7 @@ Pure standard library: this module reads the record and rebuilds, from it, what 
 from __future__ import annotations
 
 import json
+import math
 from importlib import resources
 
 from microopt.nn import MLP
@@ -26,6 +27,27 @@ RECORD = "lesson18.json"
 def load() -> dict:
     """The record: ``{"torch_version": ..., "section_1": {...}, ...}``, one entry per section of lesson 18."""
     return json.loads(resources.files(__name__).joinpath(RECORD).read_text(encoding="utf-8"))
+
+
+def assert_same(live, recorded, where: str = "the record") -> None:
+    """Raise ``AssertionError`` unless ``live`` is ``recorded``: every float within 1e-12 (relative), the rest equal.
+
+    1e-12, not bit for bit: a matrix product may add up in another order on another machine.
+    Dicts and lists are compared element by element; the message names the first that differs.
+    """
+    if isinstance(recorded, dict) and isinstance(live, dict) and live.keys() == recorded.keys():
+        for key in recorded:
+            assert_same(live[key], recorded[key], f"{where}[{key!r}]")
+    elif isinstance(recorded, list) and isinstance(live, (list, tuple)) and len(live) == len(recorded):
+        for i, (a, b) in enumerate(zip(live, recorded)):
+            assert_same(a, b, f"{where}[{i}]")
+    elif isinstance(recorded, float) and isinstance(live, (int, float)) and not isinstance(live, bool):
+        if not math.isclose(live, recorded, rel_tol=1e-12, abs_tol=1e-300):
+            raise AssertionError(f"{where}: PyTorch computes {live!r} now, the record says {recorded!r}. If PyTorch "
+                                 "or the lesson changed on purpose, regenerate the record: "
+                                 "python -m microopt.torch_reference.generate.")
+    elif live != recorded or type(live) is not type(recorded):
+        raise AssertionError(f"{where}: {live!r} now, the record says {recorded!r}")
 
 
 def rebuild(record: dict):

@@ -41,7 +41,7 @@ from microopt.engine import sum as sum  # microopt.sum: re-exported, but kept ou
 __version__ = "0.1.0"
 
 _SUBMODULES = ("nn", "optim", "data", "functions", "train", "viz", "teach", "exercises", "export", "micrograd", "cli",
-               "bench")
+               "bench", "torch_reference")
 
 # `sum` is left out on purpose: `from microopt import *` must not hide the builtin sum.
 # Reach it as `microopt.sum`.

@@ -5,7 +5,7 @@
 ``DIR`` is a site built by ``python -m microopt.site.lite --out DIR`` (build it once, reuse it).
 Each lesson is opened in a fresh page, every cell is run (with the helpers of
 ``tests/site/test_lite.py``), and one line is printed per lesson: whether it ran to the end
-without an error output, how many plots it drew (image outputs: SVG, PNG, GIF), the seconds
+without an error output (and every cell ran), how many plots it drew (image outputs: SVG, PNG, GIF), the seconds
 until the kernel answered and until the last cell finished, and any request that tried to
 leave 127.0.0.1 (all are refused). Screenshots go to ``--shots``: ``NN.png``, the page at the
 lesson's first plot, and ``NN-plotK.png``, each plot as shown. The exit status is 1 if any
@@ -24,7 +24,7 @@ import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))
 from tests.site.test_lite import (ARGS, CHROMIUM, OPEN_AND_WAIT_FOR_KERNEL, RUN_ALL_AND_READ_OUTPUTS,  # noqa: E402
-                                  QuietHandler, errors)
+                                  QuietHandler, errors, text_of)
 
 IMAGE_TYPES = ("image/svg+xml", "image/png", "image/gif", "image/jpeg")
 NOTEBOOKS = pathlib.Path(__file__).resolve().parents[2] / "notebooks"
@@ -61,7 +61,9 @@ def run_lesson(context, base_url: str, name: str, shots: pathlib.Path) -> dict:
             shown.first.scroll_into_view_if_needed()
         page.screenshot(path=shots / f"{number}.png")
         unrun = [i for i, c in enumerate(cells) if c["type"] == "code" and c["count"] is None]
-        return {"name": name, "errors": errors(cells), "unrun": unrun, "plots": plots, "shown": shown.count(),
+        failing = [f"cell {i} printed: {text_of(c)[-1500:]}" for i, c in enumerate(cells)
+                   if any(o["output_type"] == "error" for o in c["outputs"]) and text_of(c)]
+        return {"name": name, "errors": errors(cells) + failing, "unrun": unrun, "plots": plots, "shown": shown.count(),
                 "kernel": kernel, "finished": finished}
     finally:
         page.close()
@@ -94,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
                 (base_url + "/", "data:", "blob:")) else (refused.append(route.request.url), route.abort()))
             for number in args.lessons:
                 result = run_lesson(context, base_url, lesson_file(number), args.shots)
-                ok = not result["errors"] and not result["unrun"] and result["plots"] > 0
+                ok = not result["errors"] and not result["unrun"]
                 failed += not ok
                 print(f"{result['name']}: {'ran to the end' if ok else 'FAILED'}; {result['plots']} plots "
                       f"({result['shown']} shown); kernel {result['kernel']:.1f} s, all cells done at "

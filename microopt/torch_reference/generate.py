@@ -86,7 +86,9 @@ def section_4() -> dict:
     torch = import_torch()
     _, _, X_t, y_t = _data()
     torch.manual_seed(0)
-    net = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 1)).double()
+    # float32, torch's own default, as in the lesson, whatever default a caller (a test) has set
+    net = torch.nn.Sequential(torch.nn.Linear(2, 8, dtype=torch.float32), torch.nn.Tanh(),
+                              torch.nn.Linear(8, 1, dtype=torch.float32)).double()
     net_optimizer = torch.optim.RMSprop(net.parameters(), lr=0.01, momentum=0.5)
     _train(torch, net, net_optimizer, X_t, y_t, 10)
     back, back_optimizer = from_torch(net, net_optimizer)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import math
 import subprocess
 import sys
@@ -413,13 +414,14 @@ def test_lr_sweep_bad_input(lrs, losses, message):
 def test_animation_writes_a_small_gif_with_every_frame(tmp_path):
     path = tmp_path / "race.gif"
     steps = [(-4.0 + 0.1 * i, 1.5 - 0.05 * i) for i in range(41)]
-    fig = animate_trajectories("quadratic", {"sgd": steps, "adam": steps[:20]}, path, frames=30)
-    assert path.read_bytes()[:6] == b"GIF89a"
+    animation = animate_trajectories("quadratic", {"sgd": steps, "adam": steps[:20]}, path, frames=30)
+    assert path.read_bytes()[:6] == b"GIF89a" and animation.format == "gif"
+    assert base64.b64decode(animation._repr_mimebundle_()["image/gif"]) == path.read_bytes()  # shown inline
     with Image.open(path) as gif:
         assert gif.n_frames == 30 and gif.width > 300
     assert path.stat().st_size < 500_000  # a few hundred KB at most
     # the returned figure shows the final frame: every trajectory complete
-    assert [len(line.get_xdata()) for line in _lines(fig)] == [41, 20]
+    assert [len(line.get_xdata()) for line in _lines(animation.figure)] == [41, 20]
 
 
 def test_animation_frames_advance(tmp_path):
@@ -434,7 +436,7 @@ def test_animation_frames_advance(tmp_path):
 
 
 @pytest.mark.parametrize("path, kwargs, message", [
-    ("race.mp4", {}, "must end in '.gif'"),
+    ("race.mp4", {}, "must end in '.gif' or '.svg'"),
     ("race.gif", {"frames": 0}, "Invalid frames: 0"),
     ("race.gif", {"fps": 0}, "Invalid fps: 0"),
 ])

@@ -91,7 +91,7 @@ def legend_below(ax: Any, *, grow_figure: bool = False, max_columns: int = 4):
     nothing is labelled.
     """
     if isinstance(ax, svg.SvgAxes):  # its layout makes room for a legend below by itself
-        return ax.legend(below=True)
+        return ax.legend(below=True, fontsize="small")
     from matplotlib.transforms import ScaledTranslation
 
     handles, labels = ax.get_legend_handles_labels()

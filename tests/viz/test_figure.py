@@ -147,6 +147,27 @@ def test_rules_limits_and_a_legend_below_that_makes_the_figure_taller(no_matplot
     assert min(labels[f"run {k}"] for k in range(6)) > 4 * 72 - 46  # below the plot box
 
 
+def test_legend_columns_fill_down_first_as_matplotlibs_in_the_font_size_asked_for(no_matplotlib):
+    fig, ax = subplots(figsize=(8, 5))
+    for scale in ("0.5", "1.0", "2.0"):
+        for what in ("activations", "gradients", "weights"):
+            ax.plot([1, 2], [1, 2], label=f"{scale} x He: {what}")
+    ax.legend(fontsize=8, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.14))
+    keys = {t.text: t for t in parse(fig).iter(f"{NS}text") if t.text and "x He" in t.text}
+    column = {label: float(t.get("x")) for label, t in keys.items()}
+    assert column["0.5 x He: activations"] == column["0.5 x He: weights"] < column["1.0 x He: activations"]
+    assert len(set(column.values())) == 3 and {t.get("font-size") for t in keys.values()} == {"8.0"}
+    with pytest.raises(ValueError, match="Invalid legend fontsize: 'tiny'"):
+        ax.legend(fontsize="tiny")
+
+
+def test_a_title_wider_than_its_cell_is_made_smaller_to_stay_inside(no_matplotlib):
+    fig, ax = subplots(figsize=(4, 3))
+    ax.set_title("a title much longer than the 288 pixels of this figure can hold at twelve pixels")
+    (title,) = [t for t in parse(fig).iter(f"{NS}text") if (t.text or "").startswith("a title")]
+    assert float(title.get("font-size")) < 12 and 0 < float(title.get("x")) < 288
+
+
 def test_legend_best_takes_the_emptiest_corner_and_bad_places_are_refused(no_matplotlib):
     fig, ax = subplots(figsize=(6, 4))
     ax.plot([0, 1, 2, 3], [0, 0.2, 0.4, 3], label="rises at the right")

@@ -24,6 +24,9 @@ AXES_COORDINATES = "axes"  # what get_xaxis_transform() returns: y from 0 (botto
 DASHES = {"-": "", "solid": "", "--": "6,4", "dashed": "6,4", ":": "1.5,3", "dotted": "1.5,3", "-.": "6,3,1.5,3",
           "dashdot": "6,3,1.5,3"}
 MARKERS = "o.s^v*xX+D"
+# matplotlib's relative font sizes, of its default 10
+FONT_SIZES = {"xx-small": 5.79, "x-small": 6.94, "small": 8.33, "medium": 10.0, "large": 12.0, "x-large": 14.4,
+              "xx-large": 17.28}
 LEGEND_PLACES = ("best", "upper right", "upper left", "lower left", "lower right", "right", "center left",
                  "center right", "lower center", "upper center", "center")
 
@@ -99,6 +102,7 @@ class Map:
 class Legend:
     place: str  # one of LEGEND_PLACES, or "below" (under the x label)
     columns: int
+    size: float = 10.0  # font size in pixels
 
 
 def _number_list(values: Any, what: str) -> list[float]:
@@ -303,14 +307,17 @@ class SvgAxes:
         return [mark for _, mark in entries], [label for label, _ in entries]
 
     def legend(self, *_args, loc: str = "best", ncol: int | None = None, ncols: int = 1, bbox_to_anchor=None,
-               below: bool = False, **_ignored) -> None:
+               fontsize: float | str = "medium", below: bool = False, **_ignored) -> None:
         """A legend of the labelled marks: inside the axes at ``loc`` ("best": the corner hiding
         the fewest points), or under the x label (``below``, or a ``bbox_to_anchor`` below the axes)."""
         if loc not in LEGEND_PLACES:
             raise ValueError(f"Invalid legend loc: {loc!r} (must be one of {', '.join(LEGEND_PLACES)}).")
         if bbox_to_anchor is not None and len(bbox_to_anchor) >= 2 and float(bbox_to_anchor[1]) < 0:
             below = True
-        self.legend_box = Legend("below" if below else loc, ncol or ncols)
+        if fontsize not in FONT_SIZES and not isinstance(fontsize, (int, float)):
+            raise ValueError(f"Invalid legend fontsize: {fontsize!r} (must be a number or one of "
+                             f"{', '.join(FONT_SIZES)}).")
+        self.legend_box = Legend("below" if below else loc, ncol or ncols, float(FONT_SIZES.get(fontsize, fontsize)))
 
     # -- what the layout reads
     def legend_entries(self) -> list[tuple[str, Any]]:

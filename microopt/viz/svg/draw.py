@@ -15,7 +15,7 @@ from microopt.viz.svg.axes import Bars, Line, Map, Points, Rule, SvgAxes, scale
 from microopt.viz.svg.colors import viridis
 
 FONT = "font-family='DejaVu Sans, Helvetica, Arial, sans-serif'"
-CHARACTER = 6.2  # pixels per character of 10 px text
+CHARACTER = 5.6  # pixels per character of 10 px text (DejaVu Sans averages 5.5 on labels)
 ROW = 17.0  # pixels per line of text
 _clip_ids = itertools.count()  # ids are shared by every SVG inline in one page
 
@@ -76,18 +76,34 @@ def marker(x: float, y: float, shape: Any, r: float, fill: str, edge: str | None
 
 
 # ----------------------------------------------------------------------------- legend
-def legend_shape(ax: SvgAxes, width: float) -> tuple[list[tuple[str, Any]], int, int]:
-    """(entries, columns, rows) of the legend of ``ax`` in a cell ``width`` pixels wide; no legend: ([], 1, 0)."""
+def legend_shape(ax: SvgAxes, width: float) -> tuple[list[tuple[str, Any]], int, int, float]:
+    """(entries, columns, rows, font size) of the legend of ``ax`` in a cell ``width`` pixels wide.
+
+    No legend: ([], 1, 0, 10).
+    """
     entries = ax.legend_entries() if ax.legend_box else []
     if not entries:
-        return [], 1, 0
+        return [], 1, 0, 10.0
+    size = ax.legend_box.size
     longest = max(len(label) for label, _ in entries)
-    if ax.legend_box.place == "below":  # as many columns as fit under the plot
-        fit = int((width - 90) // (40 + CHARACTER * longest))
-        columns = max(1, min(ax.legend_box.columns if ax.legend_box.columns > 1 else 3, fit, len(entries)))
-    else:
+    if ax.legend_box.place == "below" and ax.legend_box.columns == 1:  # as many columns as fit, up to 3
+        columns = max(1, min(3, int((width - 90) // _column_width(size, longest)), len(entries)))
+    else:  # as many as asked for
         columns = max(1, min(ax.legend_box.columns, len(entries)))
-    return entries, columns, math.ceil(len(entries) / columns)
+    return entries, columns, math.ceil(len(entries) / columns), size
+
+
+def _column_width(size: float, longest: int) -> float:
+    """Pixels for one legend column: the key, a gap and the longest label."""
+    return 34 + CHARACTER * size / 10 * longest
+
+
+def legend_height(ax: SvgAxes, width: float) -> float:
+    """How far a legend below ``ax`` hangs under its cell, in pixels (0 for any other legend)."""
+    if not ax.legend_box or ax.legend_box.place != "below":
+        return 0.0
+    _, _, rows, size = legend_shape(ax, width)
+    return rows * ROW * size / 10
 
 
 def _legend_key(x: float, y: float, mark: Any) -> list[str]:
@@ -99,8 +115,10 @@ def _legend_key(x: float, y: float, mark: Any) -> list[str]:
         return [f"<rect x='{x + 3}' y='{y - 9}' width='16' height='9' fill='{fill}' stroke='{mark.color}' "
                 f"stroke-width='{1.5 if mark.step else 0}' fill-opacity='{mark.alpha}'/>"]
     out = []
-    if isinstance(mark, Rule) or mark.dash is not None:
-        out.append(f"<line x1='{x}' x2='{x + 22}' y1='{y - 4}' y2='{y - 4}' stroke='{mark.color}' stroke-width='2' "
+    if isinstance(mark, Rule) or mark.dash is not None:  # the line as it is drawn: its width, dashes and alpha
+        alpha = mark.alpha if isinstance(mark, Line) else 1.0
+        out.append(f"<line x1='{x}' x2='{x + 22}' y1='{y - 4}' y2='{y - 4}' stroke='{mark.color}' "
+                   f"stroke-width='{max(mark.width, 1.0)}' stroke-opacity='{alpha}' "
                    f"stroke-dasharray='{mark.dash or ''}'/>")
     if isinstance(mark, Line) and mark.marker:
         out.append(marker(x + 11, y - 4, mark.marker, min(mark.size / 2, 4), mark.color, None))
@@ -113,8 +131,10 @@ def _inside_origin(place: str, box, size: tuple[float, float], crowding: Callabl
     xs = {"left": left + 8, "center": (left + right - w) / 2, "right": right - w - 8}
     ys = {"upper": top + 8, "center": (top + bottom - h) / 2, "lower": bottom - h - 8}
     if place == "best":
+        # matplotlib's order of trial: the first of the least crowded wins
         candidates = [(xs[h_], ys[v_]) for v_, h_ in (("upper", "right"), ("upper", "left"), ("lower", "left"),
-                                                       ("lower", "right"), ("center", "right"), ("center", "left"))]
+                                                       ("lower", "right"), ("center", "right"), ("center", "left"),
+                                                       ("lower", "center"), ("upper", "center"), ("center", "center"))]
         return min(candidates, key=lambda corner: crowding(corner[0], corner[1], w, h))
     vertical, _, horizontal = place.partition(" ")
     if not horizontal:  # "right", "center"
@@ -123,28 +143,30 @@ def _inside_origin(place: str, box, size: tuple[float, float], crowding: Callabl
 
 
 def _legend(ax: SvgAxes, box, cell_width: float, pixels: list[tuple[float, float]]) -> list[str]:
-    entries, columns, rows = legend_shape(ax, cell_width)
+    """The legend, filled column by column as matplotlib's: inside the box, or under the x label."""
+    entries, columns, rows, size = legend_shape(ax, cell_width)
     if not entries:
         return []
-    longest = max(len(label) for label, _ in entries)
-    column_width = 40 + CHARACTER * longest
+    row = ROW * size / 10
+    column_width = _column_width(size, max(len(label) for label, _ in entries))
     out = []
-    if ax.legend_box.place == "below":
-        column_width = (box[2] - box[0]) / columns
-        x0, y0 = box[0], box[3] + 44
+    if ax.legend_box.place == "below":  # from the plot's left edge; one wider than the plot starts further left
+        cell_left = box[0] - 68.0  # plot_box's left margin
+        x0 = max(cell_left + 4, min((box[0] + box[2] - column_width * columns) / 2, box[0]))
+        y0 = box[3] + 44
     else:
-        size = (column_width * columns + 4, ROW * rows + 8)
+        frame = (column_width * columns + 4, row * rows + 8)
 
         def crowding(x, y, w, h):
             return sum(x <= px <= x + w and y <= py <= y + h for px, py in pixels)
-        x0, y0 = _inside_origin(ax.legend_box.place, box, size, crowding)
-        out.append(f"<rect x='{x0:.1f}' y='{y0:.1f}' width='{size[0]:.1f}' height='{size[1]:.1f}' fill='white' "
+        x0, y0 = _inside_origin(ax.legend_box.place, box, frame, crowding)
+        out.append(f"<rect x='{x0:.1f}' y='{y0:.1f}' width='{frame[0]:.1f}' height='{frame[1]:.1f}' fill='white' "
                    "fill-opacity='0.85' stroke='#ccc'/>")
         x0, y0 = x0 + 4, y0 + 4
     for k, (label, mark) in enumerate(entries):
-        x, y = x0 + (k % columns) * column_width, y0 + 12 + ROW * (k // columns)
+        x, y = x0 + (k // rows) * column_width, y0 + 0.5 * row + 3.5 + row * (k % rows)
         out += _legend_key(x, y, mark)
-        out.append(text(x + 28, y, label, 10, "start"))
+        out.append(text(x + 28, y, label, round(size, 1), "start"))
     return out
 
 
@@ -216,6 +238,17 @@ def _colorbar(scale_: Map, box) -> list[str]:
     mid = (box[1] + box[3]) / 2
     out.append(text(x + 66, mid, label, 10, extra=f"transform='rotate(-90 {x + 66} {mid:.1f})'"))
     return out
+
+
+def _title(line: str, i: int, centre: float, y: float, left: float, right: float) -> str:
+    """Line ``i`` of a title (the first in bold), centred over the plot but kept inside its cell:
+    moved towards the middle, or made smaller, when it is wider than the room it has."""
+    size = 12.0 if i == 0 else 11.0
+    width = CHARACTER * size / 10 * (1.1 if i == 0 else 1.0) * len(line)
+    if width > right - left - 8:
+        size, width = size * (right - left - 8) / width, right - left - 8
+    centre = min(max(centre, left + 4 + width / 2), right - 4 - width / 2)
+    return text(centre, y, line, round(size, 1), extra="font-weight='bold'" if i == 0 else "")
 
 
 # ----------------------------------------------------------------------------- one axes
@@ -291,8 +324,7 @@ def draw_axes(ax: SvgAxes, x0: float, y0: float, width: float, height: float) ->
     label_x, middle = max(x0 + 12, box[0] - 14 - 6.0 * widest), (box[1] + box[3]) / 2
     out.append(text(label_x, middle, ax.labels["y"], extra=f"transform='rotate(-90 {label_x:.1f} {middle:.1f})'"))
     for i, line in enumerate(ax.labels["title"].splitlines()):
-        out.append(text((box[0] + box[2]) / 2, y0 + 16 + ROW * i, line, 12 if i == 0 else 11,
-                        extra="font-weight='bold'" if i == 0 else ""))
+        out.append(_title(line, i, (box[0] + box[2]) / 2, y0 + 16 + ROW * i, x0, x0 + width))
     if ax.map:
         out += _colorbar(ax.map, box)
     out += _legend(ax, box, width, [p for p in pixels if all(map(math.isfinite, p))])

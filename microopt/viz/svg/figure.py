@@ -6,7 +6,7 @@ import os
 from typing import Iterator
 
 from microopt.viz.svg.axes import SvgAxes
-from microopt.viz.svg.draw import ROW, draw_axes, legend_shape
+from microopt.viz.svg.draw import draw_axes, legend_height
 
 PIXELS_PER_INCH = 72  # figure sizes are given in inches, as to matplotlib
 
@@ -92,7 +92,7 @@ class SvgFigure:
             cells = self.axes[row * self.ncols:(row + 1) * self.ncols]
             for col, ax in enumerate(cells):
                 out += draw_axes(ax, col * width, top, width, height)
-            top += height + ROW * max(legend_shape(ax, width)[2] for ax in cells)
+            top += height + max(legend_height(ax, width) for ax in cells)
         return "\n".join([f"<svg xmlns='http://www.w3.org/2000/svg' width='{self.width:.0f}' height='{top:.0f}' "
                           f"viewBox='0 0 {self.width:.0f} {top:.0f}'>",
                           "<rect width='100%' height='100%' fill='white'/>", *out, "</svg>"])

@@ -207,7 +207,7 @@ def test_colormap_is_matplotlibs_viridis():
 @pytest.mark.parametrize("call, message", [
     (lambda: subplots(0), r"Invalid nrows: 0 \(must be a whole number from 1 to 10\)"),
     (lambda: subplots(1, 2.5), r"Invalid ncols: 2.5"),
-    (lambda: colormap("jet", 3), r"Invalid colormap: 'jet' \(must be one of viridis\)"),
+    (lambda: colormap("jet", 3), r"Invalid colormap: 'jet' \(must be one of Blues, Greys, gray, gray_r, viridis\)"),
     (lambda: colormap("viridis", 0), r"Invalid n: 0"),
 ])
 def test_bad_arguments_say_what_to_pass(call, message):

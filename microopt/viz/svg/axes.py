@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
 from microopt.viz.svg.contours import band_polygons, level_segments
-from microopt.viz.svg.colors import CYCLE, svg_color, viridis
+from microopt.viz.svg.colors import CYCLE, colormap_color, svg_color, viridis
 
 if TYPE_CHECKING:
     from microopt.viz.svg.figure import SvgFigure
@@ -99,6 +99,37 @@ class Map:
 
 
 @dataclass
+class ColorScale:
+    """What ``contourf`` and ``imshow`` return (matplotlib's "mappable"), and what a colorbar shows.
+
+    ``bounds``: the colors' boundaries, ``colors[k]`` between ``bounds[k]`` and ``bounds[k + 1]``
+    (a contourf's bands; an image's colormap, sampled finely); ``log``: a log color scale.
+    """
+    bounds: list[float]
+    colors: list[str]
+    log: bool
+    label: str = ""
+
+
+@dataclass
+class Image:
+    """``imshow``: ``rows[r][c]`` colored at (x = c, y = r), row 0 at the top, one unit per pixel."""
+    rows: list[list[float]]
+    colors: list[list[str]]
+
+
+@dataclass
+class Text:
+    x: float
+    y: float
+    content: str
+    color: str
+    size: float
+    ha: str  # "left", "center", "right"
+    va: str  # "top", "center", "baseline", "bottom"
+
+
+@dataclass
 class Legend:
     place: str  # one of LEGEND_PLACES, or "below" (under the x label)
     columns: int
@@ -110,6 +141,19 @@ def _number_list(values: Any, what: str) -> list[float]:
         return [float(v) for v in values]
     except (TypeError, ValueError):
         raise ValueError(f"Invalid {what}: {values!r:.80} (must be a sequence of numbers).") from None
+
+
+FONT_SIZES = {"xx-small": 6, "x-small": 7, "small": 8, "medium": 10, "large": 12, "x-large": 14, "xx-large": 17}
+
+
+def _normalize(levels: list[float], norm: str | None) -> Callable[[float], float]:
+    """Values -> [0, 1] across ``levels``' range: linearly, or in log10 for ``norm="log"``."""
+    log = norm == "log"
+    if log and min(levels) <= 0:
+        raise ValueError(f"Invalid levels for norm='log': {levels!r:.80} (must all be > 0).")
+    f = math.log10 if log else float
+    low, high = f(min(levels)), f(max(levels))
+    return lambda v: (f(v) - low) / ((high - low) or 1.0) if (v > 0 or not log) else 0.0
 
 
 def parse_format(fmt: str) -> tuple[str | None, str | None, str | None]:
@@ -139,6 +183,10 @@ class SvgAxes:
     show_grid: bool = False
     legend_box: Legend | None = None
     cycle: int = 0  # how many colors of the cycle lines and histograms took so far
+    images: list[Image] = field(default_factory=list)
+    texts: list[Text] = field(default_factory=list)
+    tick_positions: dict[str, list[float] | None] = field(default_factory=lambda: {"x": None, "y": None})
+    colorbar: ColorScale | None = None  # set by SvgFigure.colorbar
 
     def _next_color(self, color: Any) -> str:
         if color is not None:
@@ -201,23 +249,78 @@ class SvgAxes:
     def axhline(self, y: float, color="black", ls: str = "-", lw: float = 1.0, label=None, **_ignored):
         self.rules.append(Rule("y", float(y), svg_color(color), DASHES.get(ls, ""), lw, label))
 
-    def contourf(self, xs, ys, Z, *, levels: Any, colors: Any, alpha: float = 1.0, **_ignored) -> None:
-        """Filled bands between consecutive ``levels`` (a list), one of ``colors`` each, in turn."""
+    def contourf(self, xs, ys, Z, *, levels: Any, colors: Any = None, cmap: str = "viridis", norm: str | None = None,
+                 extend: str = "neither", alpha: float = 1.0, **_ignored) -> ColorScale:
+        """Filled bands between consecutive ``levels`` (a list): one of ``colors`` each, in turn, or the
+        colormap ``cmap`` at each band's middle (on a log scale with ``norm="log"``).
+
+        ``extend``: "min", "max" or "both" also fill below the first level / above the last, in
+        the colormap's end colors, as matplotlib does. Returns the bands, for ``figure.colorbar``.
+        """
         xs, ys, Z = _number_list(xs, "x"), _number_list(ys, "y"), [_number_list(row, "Z row") for row in Z]
         levels = _number_list(levels, "levels")
-        colors = [colors] if isinstance(colors, str) else list(colors)
-        for k, (low, high) in enumerate(zip(levels, levels[1:])):
-            self.regions.append(Region(band_polygons(xs, ys, Z, low, high), [],
-                                       svg_color(colors[k % len(colors)]), alpha, 0.0))
+        if colors is not None:
+            colors = [colors] if isinstance(colors, str) else list(colors)
+            band_colors = [svg_color(colors[k % len(colors)]) for k in range(len(levels) - 1)]
+        else:
+            where = _normalize(levels, norm)
+            band_colors = [colormap_color(cmap, (where(a) + where(b)) / 2) for a, b in zip(levels, levels[1:])]
+        scale_colors, bounds = list(band_colors), list(levels)
+        if extend in ("min", "both"):
+            bounds, band_colors = [-math.inf, *bounds], [band_colors[0], *band_colors]
+        if extend in ("max", "both"):
+            bounds, band_colors = [*bounds, math.inf], [*band_colors, band_colors[-1]]
+        for (low, high), color in zip(zip(bounds, bounds[1:]), band_colors):
+            self.regions.append(Region(band_polygons(xs, ys, Z, low, high), [], color, alpha, 0.0))
+        return ColorScale(levels, scale_colors, norm == "log")
 
-    def contour(self, xs, ys, Z, *, levels: Any, colors: Any = "black", linewidths: float = 1.5,
-                **_ignored) -> None:
-        """The lines where Z crosses each of ``levels`` (a list)."""
+    def contour(self, xs, ys, Z, *, levels: Any, colors: Any = None, cmap: str | None = None, norm: str | None = None,
+                linewidths: float = 1.5, **_ignored) -> None:
+        """The lines where Z crosses each of ``levels`` (a list): in ``colors``, in turn, or in the colormap
+        ``cmap`` at each level (on a log scale with ``norm="log"``); black without either."""
         xs, ys, Z = _number_list(xs, "x"), _number_list(ys, "y"), [_number_list(row, "Z row") for row in Z]
-        colors = [colors] if isinstance(colors, str) else list(colors)
-        for k, level in enumerate(_number_list(levels, "levels")):
-            self.regions.append(Region([], level_segments(xs, ys, Z, level),
-                                       svg_color(colors[k % len(colors)]), 1.0, float(linewidths)))
+        levels = _number_list(levels, "levels")
+        if cmap is not None and colors is None:
+            where = _normalize(levels, norm)
+            level_colors = [colormap_color(cmap, where(level)) for level in levels]
+        else:
+            colors = ["black"] if colors is None else [colors] if isinstance(colors, str) else list(colors)
+            level_colors = [svg_color(colors[k % len(colors)]) for k in range(len(levels))]
+        for level, color in zip(levels, level_colors):
+            self.regions.append(Region([], level_segments(xs, ys, Z, level), color, 1.0, float(linewidths)))
+
+    def imshow(self, X, *, cmap: str = "viridis", vmin: float | None = None, vmax: float | None = None,
+               **_ignored) -> ColorScale:
+        """The matrix ``X`` as a picture: ``X[r][c]`` a square at (x = c, y = r), row 0 at the top.
+
+        Colors from ``cmap`` between ``vmin`` and ``vmax`` (the data's range by default), as
+        matplotlib draws it: pixel centres on whole numbers, the y axis downwards, square pixels.
+        """
+        rows = [_number_list(row, "image row") for row in X]
+        finite = [v for row in rows for v in row if math.isfinite(v)]
+        low = min(finite, default=0.0) if vmin is None else float(vmin)
+        high = max(finite, default=1.0) if vmax is None else float(vmax)
+        where = _normalize([low, high], None)
+        self.images.append(Image(rows, [[colormap_color(cmap, where(v)) if math.isfinite(v) else "none"
+                                         for v in row] for row in rows]))
+        samples = [low + (high - low) * k / 64 for k in range(65)]
+        return ColorScale(samples, [colormap_color(cmap, (k + 0.5) / 64) for k in range(64)], False)
+
+    def text(self, x: float, y: float, s: Any, *, ha: str = "left", va: str = "baseline", fontsize: Any = 10,
+             color: Any = "black", horizontalalignment: str | None = None, verticalalignment: str | None = None,
+             **_ignored) -> None:
+        """``s`` written at (x, y) in data coordinates, aligned there by ``ha`` and ``va``."""
+        size = fontsize if isinstance(fontsize, (int, float)) else FONT_SIZES.get(fontsize, 10)
+        self.texts.append(Text(float(x), float(y), str(s), svg_color(color), float(size),
+                               horizontalalignment or ha, verticalalignment or va))
+
+    def set_xticks(self, ticks, labels=None, **_ignored) -> None:
+        """Ticks at exactly these positions (none for ``[]``); labels are the positions' values."""
+        self.tick_positions["x"] = _number_list(ticks, "x ticks")
+
+    def set_yticks(self, ticks, labels=None, **_ignored) -> None:
+        """Ticks at exactly these positions (none for ``[]``); labels are the positions' values."""
+        self.tick_positions["y"] = _number_list(ticks, "y ticks")
 
     def draw_map(self, function: Callable[[float, float], float], bounds, *, resolution: int, log: bool,
                  shift: float, label: str) -> None:
@@ -331,6 +434,10 @@ class SvgAxes:
         """
         if self.limits[axis] is not None:
             return self.limits[axis]
+        if self.images:  # imshow: the pixels' edges, row 0 at the top (a y axis pointing down)
+            rows = max(len(image.rows) for image in self.images)
+            columns = max(len(row) for image in self.images for row in image.rows)
+            return (-0.5, columns - 0.5) if axis == "x" else (rows - 0.5, -0.5)
         log = self.scales[axis] == "log"
         values = [v for line in self.lines for v in (line.xs if axis == "x" else line.ys)]
         values += [v for p in self.points if axis == "x" or not p.y_in_axes for v in (p.xs if axis == "x" else p.ys)]
@@ -344,7 +451,8 @@ class SvgAxes:
         low, high = min(values), max(values)
         if log:
             low, high = math.log10(low), math.log10(high)
-        pad = 0.05 * (high - low) or 0.5
+        # filled contours fill the axes to their grid's edges, as matplotlib's "sticky" edges do
+        pad = 0.0 if any(region.polygons for region in self.regions) else 0.05 * (high - low) or 0.5
         standing = axis == "y" and self.bars and not log and low == 0.0
         low, high = (low if standing else low - pad), high + pad
         return (10.0 ** low, 10.0 ** high) if log else (low, high)

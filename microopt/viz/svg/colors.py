@@ -1,4 +1,4 @@
-"""Colors as matplotlib names them, written as SVG hex: names, gray levels, the color cycle, viridis."""
+"""Colors as matplotlib names them, written as SVG hex: names, gray levels, the color cycle, colormaps."""
 
 from __future__ import annotations
 
@@ -20,7 +20,11 @@ NAMED_COLORS = {
 # matplotlib's viridis at 0, 0.1, ..., 1, interpolated linearly in between
 VIRIDIS = ("#440154", "#482475", "#414487", "#355f8d", "#2a788e", "#21918c", "#22a884", "#44bf70", "#7ad151",
            "#bddf26", "#fde725")
-COLORMAPS = {"viridis": VIRIDIS}
+# matplotlib's Greys and Blues (ColorBrewer's sequential maps) and gray at 0, 1/8, ..., 1
+GREYS = ("#ffffff", "#f0f0f0", "#d9d9d9", "#bdbdbd", "#959595", "#727272", "#515151", "#242424", "#000000")
+BLUES = ("#f7fbff", "#deebf7", "#c6dbef", "#9dcae1", "#6aaed6", "#4191c6", "#2070b4", "#08509b", "#08306b")
+GRAY = ("#000000", "#ffffff")
+COLORMAPS = {"viridis": VIRIDIS, "Greys": GREYS, "Blues": BLUES, "gray": GRAY, "gray_r": GRAY[::-1]}
 
 
 def svg_color(color: Any, default: str = CYCLE[0]) -> str:
@@ -54,3 +58,11 @@ def interpolate(table: tuple[str, ...], t: float) -> str:
 def viridis(t: float) -> str:
     """The viridis color at ``t`` in [0, 1], as a hex string."""
     return interpolate(VIRIDIS, t)
+
+
+def colormap_color(name: str, t: float) -> str:
+    """The color at ``t`` in [0, 1] of colormap ``name`` (one of ``COLORMAPS``), as a hex string."""
+    if name not in COLORMAPS:
+        raise ValueError(f"Invalid colormap: {name!r} (must be one of {', '.join(sorted(COLORMAPS))}). "
+                         "Pick one of those, or give the colors yourself.")
+    return interpolate(COLORMAPS[name], t)

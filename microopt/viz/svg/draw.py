@@ -11,7 +11,7 @@ import itertools
 import math
 from typing import Any, Callable
 
-from microopt.viz.svg.axes import Bars, Line, Map, Points, Rule, SvgAxes, scale
+from microopt.viz.svg.axes import Bars, ColorScale, Image, Line, Map, Points, Rule, SvgAxes, Text, scale
 from microopt.viz.svg.colors import viridis
 
 FONT = "font-family='DejaVu Sans, Helvetica, Arial, sans-serif'"
@@ -240,6 +240,41 @@ def _colorbar(scale_: Map, box) -> list[str]:
     return out
 
 
+def _scale_bar(bar: ColorScale, box) -> list[str]:
+    """The colorbar of ``figure.colorbar(mappable)``: its colors stacked from the lowest bound up, with ticks."""
+    x, (top, bottom) = box[2] + 12, (box[1], box[3])
+    ends = [b for b in bar.bounds if math.isfinite(b)]
+    f = math.log10 if bar.log else float
+    low, high = f(min(ends)), f(max(ends))
+
+    def at(v: float) -> float:
+        return bottom - (f(v) - low) / ((high - low) or 1.0) * (bottom - top)
+    out = [f"<rect x='{x}' y='{at(b):.1f}' width='14' height='{at(a) - at(b) + 0.6:.1f}' fill='{color}'/>"
+           for (a, b), color in zip(zip(ends, ends[1:]), bar.colors)]
+    for t in ticks(min(ends), max(ends), bar.log):
+        out.append(text(x + 18, at(t) + 3.5, tick_label(t, bar.log), 9, "start"))
+    mid = (top + bottom) / 2
+    out.append(text(x + 66, mid, bar.label, 10, extra=f"transform='rotate(-90 {x + 66} {mid:.1f})'"))
+    return out
+
+
+def _image(image: Image, X, Y) -> list[str]:
+    """One square per matrix entry, centred on (column, row)."""
+    return [f"<rect x='{min(X(c - 0.5), X(c + 0.5)):.1f}' y='{min(Y(r - 0.5), Y(r + 0.5)):.1f}' "
+            f"width='{abs(X(c + 0.5) - X(c - 0.5)) + 0.4:.1f}' height='{abs(Y(r + 0.5) - Y(r - 0.5)) + 0.4:.1f}' "
+            f"fill='{color}'/>"
+            for r, row in enumerate(image.colors) for c, color in enumerate(row) if color != "none"]
+
+
+ANCHORS = {"left": "start", "center": "middle", "right": "end"}
+BASELINE_SHIFT = {"top": 0.8, "center": 0.35, "baseline": 0.0, "bottom": -0.2}  # of the font size, downwards
+
+
+def _text_mark(mark: Text, X, Y) -> str:
+    return text(X(mark.x), Y(mark.y) + BASELINE_SHIFT.get(mark.va, 0.0) * mark.size, mark.content,
+                round(mark.size, 1), ANCHORS.get(mark.ha, "start"), extra=f"fill='{mark.color}'")
+
+
 def _title(line: str, i: int, centre: float, y: float, left: float, right: float) -> str:
     """Line ``i`` of a title (the first in bold), centred over the plot but kept inside its cell:
     moved towards the middle, or made smaller, when it is wider than the room it has."""
@@ -252,11 +287,33 @@ def _title(line: str, i: int, centre: float, y: float, left: float, right: float
 
 
 # ----------------------------------------------------------------------------- one axes
+def axis_ticks(ax: SvgAxes, axis: str) -> list[float]:
+    """The ticks of ``axis``: those set by ``set_xticks``/``set_yticks``, else 1-2-5 steps, inside its range."""
+    low, high = sorted(ax.range(axis))  # an image's y axis runs downwards
+    if ax.tick_positions[axis] is not None:
+        return [t for t in ax.tick_positions[axis] if low - 1e-9 <= t <= high + 1e-9]
+    return ticks(low, high, ax.scales[axis] == "log")
+
+
 def plot_box(ax: SvgAxes, x0: float, y0: float, width: float, height: float) -> tuple[float, float, float, float]:
-    """(left, top, right, bottom) in pixels of the plot area of ``ax`` in the cell at (x0, y0)."""
+    """(left, top, right, bottom) in pixels of the plot area of ``ax`` in the cell at (x0, y0).
+
+    An axis with no ticks and no label takes no margin (a grid of small pictures); an image
+    keeps its pixels square, as matplotlib's ``imshow`` does, centred in the room it has.
+    """
     title_lines = len(ax.labels["title"].splitlines())
-    return (x0 + 68.0, y0 + 14.0 + ROW * title_lines, x0 + width - 22.0 - (78.0 if ax.map else 0.0),
-            y0 + height - 46.0)
+    bare = {axis: ax.tick_positions[axis] == [] and not ax.labels[axis] for axis in ("x", "y")}
+    left = x0 + (6.0 if bare["y"] else 68.0)
+    top = y0 + (6.0 if bare["x"] and bare["y"] and not title_lines else 14.0 + ROW * title_lines)
+    right = x0 + width - (6.0 if bare["x"] else 22.0) - (78.0 if ax.map or ax.colorbar else 0.0)
+    bottom = y0 + height - (6.0 if bare["x"] else 46.0)
+    if ax.images:
+        (x_low, x_high), (y_low, y_high) = ax.range("x"), ax.range("y")
+        pixel = min((right - left) / abs(x_high - x_low), (bottom - top) / abs(y_high - y_low))
+        across, down = pixel * abs(x_high - x_low), pixel * abs(y_high - y_low)
+        left, right = (left + right - across) / 2, (left + right + across) / 2
+        top, bottom = (top + bottom - down) / 2, (top + bottom + down) / 2
+    return left, top, right, bottom
 
 
 def draw_axes(ax: SvgAxes, x0: float, y0: float, width: float, height: float) -> list[str]:
@@ -269,6 +326,8 @@ def draw_axes(ax: SvgAxes, x0: float, y0: float, width: float, height: float) ->
     clip = f"microopt-plot-{next(_clip_ids)}"
     out = [f"<clipPath id='{clip}'><rect x='{box[0]}' y='{box[1]}' width='{box[2] - box[0]}' "
            f"height='{box[3] - box[1]}'/></clipPath>", f"<g clip-path='url(#{clip})'>"]
+    for image in ax.images:
+        out += _image(image, X, Y)
     if ax.map:
         for cx0, cx1, cy0, cy1, color in ax.map.cells:
             px0, px1, py0, py1 = X(cx0), X(cx1), Y(cy1), Y(cy0)
@@ -282,8 +341,7 @@ def draw_axes(ax: SvgAxes, x0: float, y0: float, width: float, height: float) ->
                 for polygon in region.polygons]
         out.append("</g>")
     for axis in ("x", "y") if ax.show_grid else ():
-        low, high = ax.range(axis)
-        for t in ticks(low, high, logs[axis]):
+        for t in axis_ticks(ax, axis):
             p = to_px[axis](t)
             end = (f"x1='{p:.1f}' x2='{p:.1f}' y1='{box[1]}' y2='{box[3]}'" if axis == "x"
                    else f"y1='{p:.1f}' y2='{p:.1f}' x1='{box[0]}' x2='{box[2]}'")
@@ -301,6 +359,7 @@ def draw_axes(ax: SvgAxes, x0: float, y0: float, width: float, height: float) ->
     for line in ax.lines:
         out += _polyline(line, X, Y)
     out.append("</g>")
+    out += [_text_mark(mark, X, Y) for mark in ax.texts]
     pixels = [point for line in ax.lines for point in _along(line, X, Y)]
     for p in ax.points:  # markers may sit on the edge (a diverged run's ✕ at the top): not clipped
         for x, y in zip(p.xs, p.ys):
@@ -313,19 +372,20 @@ def draw_axes(ax: SvgAxes, x0: float, y0: float, width: float, height: float) ->
     out.append(f"<rect x='{box[0]}' y='{box[1]}' width='{box[2] - box[0]}' height='{box[3] - box[1]}' "
                "fill='none' stroke='#333'/>")
     for axis in ("x", "y"):
-        low, high = ax.range(axis)
-        for t in ticks(low, high, logs[axis]):
+        for t in axis_ticks(ax, axis):
             p = to_px[axis](t)
             out.append(text(p, box[3] + 15, tick_label(t, logs[axis]), 10) if axis == "x"
                        else text(box[0] - 5, p + 3.5, tick_label(t, logs[axis]), 10, "end"))
     out.append(text((box[0] + box[2]) / 2, box[3] + 33, ax.labels["x"]))
     # the y label just left of the widest tick label, as matplotlib places it
-    widest = max((len(tick_label(t, logs["y"])) for t in ticks(*ax.range("y"), logs["y"])), default=1)
+    widest = max((len(tick_label(t, logs["y"])) for t in axis_ticks(ax, "y")), default=1)
     label_x, middle = max(x0 + 12, box[0] - 14 - 6.0 * widest), (box[1] + box[3]) / 2
     out.append(text(label_x, middle, ax.labels["y"], extra=f"transform='rotate(-90 {label_x:.1f} {middle:.1f})'"))
     for i, line in enumerate(ax.labels["title"].splitlines()):
         out.append(_title(line, i, (box[0] + box[2]) / 2, y0 + 16 + ROW * i, x0, x0 + width))
     if ax.map:
         out += _colorbar(ax.map, box)
+    elif ax.colorbar:
+        out += _scale_bar(ax.colorbar, box)
     out += _legend(ax, box, width, [p for p in pixels if all(map(math.isfinite, p))])
     return out

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from typing import Iterator
 
-from microopt.viz.svg.axes import SvgAxes
-from microopt.viz.svg.draw import draw_axes, legend_height
+from microopt.viz.svg.axes import ColorScale, SvgAxes
+from microopt.viz.svg.draw import draw_axes, legend_height, plot_box, text
 
 PIXELS_PER_INCH = 72  # figure sizes are given in inches, as to matplotlib
 
@@ -56,6 +57,7 @@ class SvgFigure:
         self.width, self.height = (float(v) * PIXELS_PER_INCH for v in figsize)
         self.nrows, self.ncols = nrows, ncols
         self.axes = [SvgAxes(self) for _ in range(nrows * ncols)]
+        self.title = ""  # suptitle
 
     def subplots(self, squeeze: bool = True):
         """The axes as ``matplotlib.figure.Figure.subplots`` returns them: one, a row, or a grid."""
@@ -68,6 +70,17 @@ class SvgFigure:
     def cell_size(self) -> tuple[float, float]:
         """The width and height in pixels each axes gets (before legends below make rows taller)."""
         return self.width / self.ncols, self.height / self.nrows
+
+    def colorbar(self, mappable: ColorScale, ax: SvgAxes | None = None, label: str = "", **_ignored) -> None:
+        """A colorbar right of ``ax`` (the first axes by default) for what ``contourf`` or ``imshow`` returned."""
+        if not isinstance(mappable, ColorScale):
+            raise ValueError(f"Invalid colorbar mappable: {type(mappable).__name__} (must be what contourf or "
+                             "imshow returned). Pass that, e.g. fig.colorbar(ax.contourf(...), ax=ax).")
+        (ax or self.axes[0]).colorbar = dataclasses.replace(mappable, label=str(label))
+
+    def suptitle(self, text: str, **_ignored) -> None:
+        """A title over the whole figure, above the axes' own titles."""
+        self.title = str(text)
 
     def _repr_svg_(self) -> str:
         return self.to_svg()
@@ -83,16 +96,23 @@ class SvgFigure:
     def to_svg(self) -> str:
         """The whole figure as an SVG document.
 
-        A legend below an axes makes its row taller, not the plot smaller.
+        A legend below an axes makes its row taller, not the plot smaller. Rows whose titles
+        take more room get it from the others, so that every row's plots are the same height
+        (as matplotlib's constrained layout makes them).
         """
         width, height = self.cell_size()
+        rows = [self.axes[row * self.ncols:(row + 1) * self.ncols] for row in range(self.nrows)]
+        above = [max(plot_box(ax, 0.0, 0.0, width, height)[1] for ax in cells) for cells in rows]  # titles' room
         out = []
         top = 0.0
-        for row in range(self.nrows):
-            cells = self.axes[row * self.ncols:(row + 1) * self.ncols]
+        if self.title:  # the suptitle takes a row of its own above the grid, as matplotlib's
+            out.append(text(self.width / 2, 18, self.title, 13, extra="font-weight='bold'"))
+            top = 26.0
+        for cells, room in zip(rows, above):
+            row_height = height + room - sum(above) / self.nrows
             for col, ax in enumerate(cells):
-                out += draw_axes(ax, col * width, top, width, height)
-            top += height + max(legend_height(ax, width) for ax in cells)
+                out += draw_axes(ax, col * width, top, width, row_height)
+            top += row_height + max(legend_height(ax, width) for ax in cells)
         return "\n".join([f"<svg xmlns='http://www.w3.org/2000/svg' width='{self.width:.0f}' height='{top:.0f}' "
                           f"viewBox='0 0 {self.width:.0f} {top:.0f}'>",
                           "<rect width='100%' height='100%' fill='white'/>", *out, "</svg>"])

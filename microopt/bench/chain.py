@@ -32,12 +32,17 @@ def chain(engine: Engine, links: int) -> tuple:
 
 
 def forward_backward(engine: Engine, links: int) -> tuple[float, float, float]:
-    """Build the chain and backpropagate through it: (y, ∂y/∂b, ∂y/∂x)."""
+    """Build the chain and backpropagate through it: (y, ∂y/∂b, ∂y/∂x).
+
+    The chain is dropped inside ``engine.building()`` (see ``demo.train_step``).
+    """
     with engine.building():
         y, x, _, b = chain(engine, links)
         with recursion_limit_for(engine, depth=NODES_PER_LINK * links):
             y.backward()
-        return engine.value_of(y), engine.grad_of(b), engine.grad_of(x)
+        result = engine.value_of(y), engine.grad_of(b), engine.grad_of(x)
+        del y, x, b
+    return result
 
 
 def deep_enough(engine: Engine) -> bool:

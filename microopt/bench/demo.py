@@ -122,14 +122,20 @@ def demo_loss(model, X: Sequence[Sequence[float]], y: Sequence[int], engine: Eng
 
 
 def train_step(model, X, y, engine: Engine, k: int, add_up: Callable = sum) -> float:
-    """One iteration k of the demo's loop: forward, zero_grad, backward, SGD update. Returns the loss."""
+    """One iteration k of the demo's loop: forward, zero_grad, backward, SGD update. Returns the loss.
+
+    The graph is dropped inside ``engine.building()``, as ``fit`` drops each step's: microopt's
+    collector, paused there, resumes with no graph left for it to rescan.
+    """
     with engine.building():
         total_loss, _ = demo_loss(model, X, y, engine, add_up)
         params = model.parameters()
         engine.zero_grad(params)
         total_loss.backward()
-    engine.sgd_step(params, 1.0 - 0.9 * k / 100)  # the demo's learning-rate decay
-    return engine.value_of(total_loss)
+        engine.sgd_step(params, 1.0 - 0.9 * k / 100)  # the demo's learning-rate decay
+        loss = engine.value_of(total_loss)
+        del total_loss
+    return loss
 
 
 @dataclass(frozen=True)

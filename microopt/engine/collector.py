@@ -8,7 +8,12 @@ size (about 1 µs per node at 5 k nodes, 2 µs at 2 M). Paused, the cost per nod
 
 ``paused_collector()`` pauses it for the duration of a ``with`` block and restores its state
 on every exit, errors included; nested blocks leave it paused until the outermost ends.
-``backward()`` uses it, and so do ``fit`` and ``microopt bench`` around building the graph.
+``backward()`` uses it, and so do ``fit`` and ``microopt bench`` around a whole step.
+
+Drop the graph inside the block: the collector counts the objects made while it was paused,
+and resumes with a collection of them at the first allocation after the block. A graph freed
+by then costs nothing more; one still alive is scanned node by node (about a tenth of a
+demo step, when ``microopt bench`` kept its graph past the block).
 """
 
 from __future__ import annotations

@@ -13,14 +13,20 @@ gives each leaf exactly twice the gradient, never more.
 
 Design notes (why it is fast):
 
-- one object per node, with ``__slots__`` and no closures, lists or tuples per binary op;
+- one object per node, with ``__slots__`` (eight) and no closures, lists or tuples per binary op;
 - a plain number in an operation is folded into the node: ``x * 2.0`` makes one node, whose
   op reads ``* 2`` in diagrams, instead of a leaf for 2.0 and a product;
 - nodes hold no reference cycles, so Python frees a graph the moment it is dropped, and the
   cyclic garbage collector, which would rescan the whole live graph again and again while it
-  grows, is paused during ``backward()`` (``microopt.engine.collector``);
-- the topological sort marks visited nodes on the nodes themselves, not in a set, and places
-  a node whose parents are placed at once;
+  grows, is paused during ``backward()`` (``microopt.engine.collector``; ``fit`` pauses it for
+  a whole step, and drops the step's graph before it resumes);
+- ``backward()``'s topological sort needs no set of visited nodes and no slot of its own: a
+  node's state in the sort is its ``grad``, set to one of two 0.0 objects made for this sort
+  and told apart by identity ("back on the stack under its parents", "placed"), and every
+  grad ends as the 0.0 that backward starts from. A node whose parents are placed is placed at
+  once, and so are the ready terms of a sum (a neuron's products, once its inputs are placed);
+  ``topological_order()``, which leaves grads alone, walks the same way with a set, so both
+  give the same order (the compiled step accumulates gradients in that order too);
 - a neuron's w · x + b is made in one loop (``weighted_sum``): the same nodes as ``w * x`` and
   ``microopt.sum`` make, without a method call per product.
 
@@ -71,7 +77,6 @@ def _node(data: float, op: str, a, da: float, b: Value | None = None, db: float 
     node._da = da
     node._b = b
     node._db = db
-    node._mark = None
     return node
 
 
@@ -134,8 +139,8 @@ class Value:
     # _op names the operation (a key of microopt.engine.ops.OPS); _a, _b are the parents (None
     # when absent), _da, _db the local derivatives d(self)/d(_a) and d(self)/d(_b). An n-ary
     # sum keeps its terms as a tuple in _a. An op with a constant (CONSTANT_OPS) has no _b:
-    # its _db holds the plain number folded in. _mark is the topological sort's "visited" stamp.
-    __slots__ = ("data", "grad", "label", "_op", "_a", "_da", "_b", "_db", "_mark")
+    # its _db holds the plain number folded in.
+    __slots__ = ("data", "grad", "label", "_op", "_a", "_da", "_b", "_db")
 
     def __init__(self, data: Number, label: str = "", *micrograd_arguments) -> None:
         if micrograd_arguments or isinstance(label, (tuple, list, set, frozenset)):
@@ -154,7 +159,6 @@ class Value:
         self._da = 0.0
         self._b = None
         self._db = 0.0
-        self._mark = None
 
     # ----------------------------------------------------------------- graph structure
     @property
@@ -321,7 +325,10 @@ class Value:
     def relu(self) -> Value:
         """relu(a) = max(a, 0);  d/da = 1 if a > 0 else 0. NaN passes through, as in PyTorch."""
         a = self.data
-        return _node(relu(a), "relu", self, relu_slope(a))
+        # relu() and relu_slope() below, written out: every hidden neuron of an MLP makes one
+        if not a <= 0.0:  # a > 0, or nan
+            return _node(a, "relu", self, 1.0)
+        return _node(0.0, "relu", self, 0.0)
 
     def leaky_relu(self, negative_slope: float = 0.01) -> Value:
         """leaky_relu(a) = a if a > 0 else s·a;  d/da = 1 if a > 0 else s  (s = negative_slope)."""
@@ -381,8 +388,8 @@ class Value:
 
     # ----------------------------------------------------------------- backpropagation
     def topological_order(self) -> list[Value]:
-        """Every node this Value depends on, each after all of its parents."""
-        return _sorted(self)
+        """Every node this Value depends on, each after all of its parents: the order of ``backward()``."""
+        return _walk(self)
 
     def backward(self, gradient: float = 1.0) -> None:
         """Fill ``.grad`` of every node with d(self)/d(node), by the chain rule.
@@ -427,60 +434,95 @@ class Value:
         return draw_graph(self, **options)
 
 
-def _sorted(root: Value, held: list | None = None) -> list[Value]:
-    """Every node ``root`` depends on, each after all of its parents.
+def _walk(root: Value) -> list[Value]:
+    """Every node ``root`` depends on, each after all of its parents (``Value.topological_order``).
 
-    An iterative depth-first search (no recursion, so graphs of any depth work): a node is
-    pushed back under a marker, then its parents; when the marker comes off the stack again,
-    every parent has been placed, and the node follows them. A node is visited once: the
-    search stamps it with this search's own ``mark`` (faster than a set of visited nodes).
-    A parent already stamped is not pushed again (a weight feeds hundreds of nodes): in a
-    graph without cycles, it has been placed already. A node whose parents are all placed
-    already is placed at once, without the round trip through the stack.
+    An iterative depth-first search (no recursion, so graphs of any depth work): a node whose
+    parents are all placed is placed at once; otherwise it is pushed back under a marker, then
+    its parents not yet found; when the marker comes off the stack again, every parent has been
+    placed, and the node follows them. A node is visited once (``found``): in a graph without
+    cycles, a node found earlier has been placed already by the time another needs it.
+    """
+    order: list[Value] = []
+    found: set[Value] = set()
+    stack: list = [root]
+    while stack:
+        node = stack.pop()
+        if node is _PLACE_NEXT:
+            order.append(stack.pop())
+        elif node not in found:
+            found.add(node)
+            waiting = [parent for parent in node.parents if parent not in found]
+            if waiting:
+                stack += (node, _PLACE_NEXT, *waiting)
+            else:
+                order.append(node)
+    return order
 
-    For ``backward()``, given the list ``held``: every grad is set to 0.0 as its node is found,
-    after each leaf's ``data`` and ``grad`` are checked to be numbers and its grad is appended
+
+def _sorted(root: Value, held: list) -> list[Value]:
+    """``backward()``'s topological order of the graph of ``root``: the order of ``_walk``, faster.
+
+    No set and no stamp slot: a node's state in the walk is its ``grad``, set to one of two
+    float 0.0 objects made for this search, told apart by identity (``is``). ``entered``: the
+    node is back on the stack under its parents, and is placed when it comes off again;
+    ``zero``: it is placed. Every grad thus ends as 0.0, where backward() starts from. Before
+    that, each leaf's ``data`` and ``grad`` are checked to be numbers, and its grad is appended
     to ``held`` as ``(leaf, grad)``.
     """
     order: list[Value] = []
-    mark = object()  # unique to this search (never the list: nodes would then hold a cycle)
+    zero, entered = float(), float()  # new 0.0 objects, unique to this search (the literal 0.0 is shared)
     stack: list = [root]
     push, pop, place = stack.append, stack.pop, order.append  # bound once: this loop is hot
     while stack:
         node = pop()
-        if node is _PLACE_NEXT:
-            place(pop())
+        grad = node.grad
+        if grad is zero:
             continue
-        if node._mark is mark:
-            continue
-        node._mark = mark
-        a = node._a
-        if a is None:  # a leaf has no parents: it is ready at once
-            if held is not None:
-                if type(node.grad) is not float or type(node.data) is not float:
-                    _check_leaf(node)
-                held.append((node, node.grad))
-                node.grad = 0.0
+        if grad is entered:  # its parents are placed now
+            node.grad = zero
             place(node)
             continue
-        if held is not None:
-            node.grad = 0.0
+        a = node._a
+        if a is None:  # a leaf has no parents: it is ready at once
+            if type(grad) is not float or type(node.data) is not float:
+                _check_leaf(node)
+            held.append((node, node.grad))
+            node.grad = zero
+            place(node)
+            continue
         if node._op == SUM:
-            push(node)
-            push(_PLACE_NEXT)
-            for term in a:
-                if term._mark is not mark:
-                    push(term)
+            # The terms as the stack would give them, last first, a ready one placed at once
+            # (a neuron's products, once its inputs are placed); at the first that is not, the
+            # sum goes back on the stack under it and the terms before it.
+            for i, term in enumerate(reversed(a)):
+                if term.grad is zero:
+                    continue
+                t = term._a
+                if t is not None and term._op != SUM and t.grad is zero:
+                    t = term._b
+                    if t is None or t.grad is zero:
+                        term.grad = zero
+                        place(term)
+                        continue
+                node.grad = entered
+                push(node)
+                stack += a[:len(a) - i]
+                break
+            else:  # every term is placed
+                node.grad = zero
+                place(node)
             continue
         b = node._b
-        if a._mark is mark and (b is None or b._mark is mark):
+        if a.grad is zero and (b is None or b.grad is zero):
+            node.grad = zero
             place(node)  # its parents are placed already (most products: a weight, a placed input)
             continue
+        node.grad = entered
         push(node)
-        push(_PLACE_NEXT)
-        if a._mark is not mark:
+        if a.grad is not zero:
             push(a)
-        if b is not None and b._mark is not mark:
+        if b is not None and b.grad is not zero:
             push(b)
     return order
 
@@ -514,7 +556,7 @@ def _shown(x) -> str:
 
 # --------------------------------------------------------------------- the formulas, once
 # The compiled step (microopt.train.compile) calls these same functions, so that its numbers
-# are the eager engine's, bit for bit.
+# are the eager engine's, bit for bit (Value.relu writes relu and relu_slope out, for speed).
 def sigmoid(a: float) -> float:
     """σ(a) = 1/(1 + e^-a), computed so that exp never overflows."""
     # stable: exp is only ever taken of a non-positive number
@@ -673,12 +715,20 @@ def weighted_sum(weights: list[Value], inputs, bias: Value) -> Value:
         a = w.data
         if isinstance(x, Value):
             b = x.data
-            node._b, node._db, node._op = x, a, "mul"  # d(w·x)/dx = w
+            node._b = x
+            node._db = a  # d(w·x)/dx = w
+            node._op = "mul"
         else:
             b = x if type(x) is float else _constant(x, "*")
-            node._b, node._db, node._op = None, b, "mul_const"  # the constant, in _db (see _with_constant)
+            node._b = None
+            node._db = b  # the constant, in _db (see _with_constant)
+            node._op = "mul_const"
+        # one slot at a time: a tuple assignment to several slots builds and unpacks a tuple
         node.data = product = a * b
-        node.grad, node.label, node._mark, node._a, node._da = 0.0, "", None, w, b  # d(w·x)/dw = x
+        node.grad = 0.0
+        node.label = ""
+        node._a = w
+        node._da = b  # d(w·x)/dw = x
         term(node)
         number(product)
     term(bias)

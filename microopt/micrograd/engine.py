@@ -60,7 +60,7 @@ def _node(data, op: str, a, da: float, b=None, db: float = 0.0) -> Value:
     """The result of an operation: its data, its op, and d(out)/d(parent) for each parent."""
     out = _new(Value)
     out.data, out.grad, out.label, out._op = data, 0, "", op
-    out._a, out._da, out._b, out._db, out._mark = a, da, b, db, None
+    out._a, out._da, out._b, out._db = a, da, b, db
     return out
 
 
@@ -96,7 +96,7 @@ class Value(EngineValue):
         self.grad = 0  # micrograd's grads start as the int 0
         self.label = label
         self._op = ""
-        self._a = self._b = self._mark = None
+        self._a = self._b = None
         self._da = self._db = 0.0
 
     @property

@@ -59,7 +59,7 @@ class Layer(Module):
         self.neurons = [Neuron(nin, activation, rng) for _ in range(nout)]
 
     def forward(self, x: Sequence[Value | float]) -> list[Value]:
-        return [n(x) for n in self.neurons]
+        return [n.forward(x) for n in self.neurons]
 
     def __repr__(self) -> str:
         n = self.neurons[0]
@@ -91,7 +91,7 @@ class MLP(Module):
 
     def forward(self, x: Sequence[Value | float]) -> Value | list[Value]:
         for layer in self.layers:
-            x = layer(x)
+            x = layer.forward(x)
         return x[0] if len(x) == 1 else x
 
     def __repr__(self) -> str:

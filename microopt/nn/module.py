@@ -31,7 +31,10 @@ class Module:
                 yield name, value
 
     def parameters(self) -> list[Value]:
-        return [p for _, p in self.named_parameters()]
+        """Every parameter once, in the order of ``named_parameters()`` (without making the names)."""
+        found: list[Value] = []
+        _gather(self, found, set())
+        return found
 
     def zero_grad(self) -> None:
         """Reset every parameter's gradient to 0 (gradients accumulate across backward())."""
@@ -89,3 +92,18 @@ def _walk_value(value, name: str) -> Iterator[tuple[str, Value]]:
     elif isinstance(value, (list, tuple)):
         for i, item in enumerate(value):
             yield from _walk_value(item, f"{name}.{i}")
+
+
+def _gather(value, found: list[Value], seen: set[Value]) -> None:
+    """``_walk``'s parameters without their names: ``parameters()`` runs on every training step."""
+    if isinstance(value, Value):
+        if value not in seen:  # a shared parameter is listed once
+            seen.add(value)
+            found.append(value)
+    elif isinstance(value, Module):
+        for attr, item in vars(value).items():
+            if not attr.startswith("_"):
+                _gather(item, found, seen)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _gather(item, found, seen)

@@ -1,8 +1,10 @@
-"""The backward pass: reused nodes, the accumulation rule, deep graphs."""
+"""The backward pass: reused nodes, the accumulation rule, deep graphs, the order it uses."""
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from microopt import Value, sum as value_sum
+from microopt.engine.value import _sorted, weighted_sum
 
 
 def test_reused_node_counts_every_path():
@@ -81,6 +83,59 @@ def test_topological_order_is_deterministic():
         return ((a * b).tanh() + a - b).exp()
     assert [n.op or n.label for n in build().topological_order()] == \
            [n.op or n.label for n in build().topological_order()]
+
+
+@st.composite
+def neuron_graphs(draw):
+    """Random graphs of what an MLP is made of: products, sums (of products, of sums, with a term
+    repeated), weighted sums, folded constants and activations, any earlier node reused."""
+    regs = [Value(draw(st.floats(-2.0, 2.0)), label=f"x{i}") for i in range(draw(st.integers(1, 4)))]
+    pick = st.integers(0, 10**6).map(lambda i: regs[i % len(regs)])
+    for _ in range(draw(st.integers(1, 14))):
+        kind = draw(st.sampled_from(["mul", "sum", "neuron", "const", "relu"]))
+        if kind == "mul":
+            regs.append(draw(pick) * draw(pick))
+        elif kind == "sum":
+            regs.append(value_sum(draw(st.lists(pick, min_size=1, max_size=5))))
+        elif kind == "neuron":
+            inputs = draw(st.lists(pick, min_size=1, max_size=4))
+            regs.append(weighted_sum([Value(0.5 - 0.25 * i) for i in range(len(inputs))], inputs, Value(0.1)))
+        elif kind == "const":
+            regs.append(draw(pick) * -1.5 + 1)
+        else:
+            regs.append(draw(pick).relu())
+    return value_sum(regs[-3:]), regs
+
+
+@settings(max_examples=50, deadline=None)
+@given(neuron_graphs())
+def test_backward_walks_the_graph_in_topological_order(case):
+    # backward()'s fast sort keeps its state in the grads; topological_order() uses a set. The
+    # compiled step replays the chain rule in topological_order()'s order, so they must agree,
+    # node for node, and backward() must then be that order's chain rule, bit for bit.
+    root, regs = case
+    order = root.topological_order()
+    position = {node: i for i, node in enumerate(order)}
+    assert len(position) == len(order) and order[-1] is root
+    assert all(position[parent] < position[node] for node in order for parent in node.parents)
+    grads = [node.grad for node in order]
+    assert _sorted(root, []) == order
+    for node, grad in zip(order, grads):
+        node.grad = grad  # the sort set them to 0.0; topological_order() does not
+    assert [node.grad for node in root.topological_order()] == grads
+
+    for node in order:
+        node.grad = 0.0
+    root.grad = 1.0
+    for node in reversed(order):  # the chain rule, in this order
+        for parent, local in zip(node.parents, node.local_grads):
+            parent.grad += local * node.grad
+    expected = [node.grad for node in order]
+    for node in order:
+        node.grad = 0.0
+    root.backward()
+    assert [node.grad for node in order] == expected
+    assert all(type(node.grad) is float for node in order)  # every grad a float again
 
 
 def test_million_node_chain():

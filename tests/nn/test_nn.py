@@ -119,6 +119,19 @@ def test_custom_module_discovers_its_parameters():
     model = Affine()
     assert [name for name, _ in model.named_parameters()] == ["scale", "shift", "inner.w.0", "inner.b"]
     assert model.num_parameters() == 4
+    assert model.parameters() == [model.scale, model.shift, model.inner.w[0], model.inner.b]
+
+
+def test_parameters_are_named_parameters_without_the_names():
+    class Nested(Module):  # lists, tuples, modules, a parameter shared three times
+        def __init__(self):
+            self.first = MLP(2, [3, 1], seed=1)
+            self.pairs = [(Value(1.0), Value(2.0)), [Value(3.0)]]
+            self.again = [self.first.layers[0].neurons[1].b, self.pairs[0][0]]
+
+    model = Nested()
+    assert model.parameters() == [p for _, p in model.named_parameters()]
+    assert len(model.parameters()) == 13 + 3
 
 
 def test_shared_parameter_is_listed_once():

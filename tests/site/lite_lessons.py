@@ -10,8 +10,9 @@ It serves the site on 127.0.0.1 (``--port``; 0 picks a free one), opens each not
 Playwright in Debian's chromium, runs every cell, and reads the outputs back from the notebook
 model. A lesson passes when every code cell ran, no output is an error, nothing was fetched
 from another host, and its plots are SVG (Pyodide has no matplotlib, so a PNG would mean a
-plot that did not go through ``microopt.viz``). One screenshot per lesson, of its first plot
-(or the notebook's end), goes to ``--shots``. The exit status is 0 when every lesson passed.
+plot that did not go through ``microopt.viz``). One screenshot per lesson, the page at its
+first plot (or the notebook's end), goes to ``--shots``; a failing cell's traceback ends its
+report. The exit status is 0 when every lesson passed.
 """
 
 from __future__ import annotations
@@ -22,13 +23,15 @@ import dataclasses
 import functools
 import http.server
 import pathlib
+import re
 import sys
 import threading
 import time
 
-from tests.site.test_lite import ARGS, CHROMIUM, OPEN_AND_WAIT_FOR_KERNEL, RUN_ALL_AND_READ_OUTPUTS, errors
+from tests.site.test_lite import ARGS, CHROMIUM, OPEN_AND_WAIT_FOR_KERNEL, RUN_ALL_AND_READ_OUTPUTS
 
 NOTEBOOKS = pathlib.Path(__file__).resolve().parents[2] / "notebooks"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")  # the colors of IPython's tracebacks
 PLOT_MARK = "microopt-plot-"  # the clip-path id every microopt.viz.svg figure carries
 
 
@@ -37,7 +40,7 @@ class LessonReport:
     notebook: str
     cells_run: int
     code_cells: int
-    errors: list[str]
+    errors: list[str]  # each failing cell: its error and the end of its traceback
     plots: int  # SVG figures of microopt.viz.svg
     diagrams: int  # other SVG outputs (graph diagrams drawn by Viz.js)
     pngs: int  # PNG outputs: none is expected without matplotlib
@@ -55,6 +58,11 @@ class LessonReport:
                 f"{self.diagrams} diagrams, {self.pngs} PNG, {len(self.errors)} errors, {len(self.refused)} "
                 f"requests refused; kernel {self.kernel_seconds:.1f} s, cells {self.run_seconds:.1f} s"
                 + "".join(f"\n    {e}" for e in self.errors + self.refused))
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # no line per request in the report
+        pass
 
 
 def find_notebook(lesson: str) -> str:
@@ -78,15 +86,16 @@ def run_lesson(context, base_url: str, refused: list[str], notebook: str, shots:
         cells = page.evaluate(RUN_ALL_AND_READ_OUTPUTS, {})
         finished = time.perf_counter()
         images = page.locator(".jp-OutputArea-output img")
-        target = images.first if images.count() else page
-        if images.count():
+        if images.count():  # the notebook in JupyterLite, at its first plot
             images.first.scroll_into_view_if_needed()
         page.wait_for_timeout(300)  # let the outputs paint
-        target.screenshot(path=shots / f"lite-{notebook.removesuffix('.ipynb')}.png")
+        page.screenshot(path=shots / f"lite-{notebook.removesuffix('.ipynb')}.png")
     code = [c for c in cells if c["type"] == "code"]
     svgs = [o["data"]["image/svg+xml"] for c in code for o in c["outputs"] if "image/svg+xml" in o.get("data", {})]
     plots = sum(PLOT_MARK in s for s in svgs)
-    return LessonReport(notebook, sum(c["count"] is not None for c in code), len(code), errors(cells), plots,
+    failures = [f"cell {i}: {o['ename']}: {o['evalue']}\n" + ANSI.sub("", "\n".join(o.get("traceback", [])[-3:]))
+                for i, c in enumerate(cells) for o in c["outputs"] if o["output_type"] == "error"]
+    return LessonReport(notebook, sum(c["count"] is not None for c in code), len(code), failures, plots,
                         len(svgs) - plots, sum("image/png" in o.get("data", {}) for c in code for o in c["outputs"]),
                         refused[before:], kernel_ready - opened, finished - kernel_ready)
 
@@ -96,9 +105,7 @@ def check_lessons(site: pathlib.Path, lessons: list[str], shots: pathlib.Path, p
     from playwright.sync_api import sync_playwright
 
     shots.mkdir(parents=True, exist_ok=True)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=site)
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(QuietHandler, directory=site))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base_url = f"http://127.0.0.1:{server.server_address[1]}"
     refused: list[str] = []

@@ -80,7 +80,8 @@ def test_lines_take_matplotlibs_color_cycle_and_format_strings(no_matplotlib):
     fig, ax = subplots()
     ax.plot([0, 1], [1, 2])
     ax.plot([0, 1], [2, 3])
-    ax.plot([0, 1], [0, 1], "k--", lw=1)
+    (black,) = ax.plot([0, 1], [0, 1], "k--", lw=1)
+    assert black is ax.lines[-1] and black.color == "#000000"
     root = parse(fig)
     assert len(polylines(root, "#1f77b4")) == len(polylines(root, "#ff7f0e")) == 1  # C0, then C1
     (dashed,) = polylines(root, "#000000")

@@ -198,7 +198,10 @@ class SvgAxes:
     def plot(self, *args, color=None, c=None, lw: float | None = None, linewidth: float = 1.5, ms: float | None = None,
              markersize: float = 6.0, alpha: float | None = None, label=None, marker=None, ls=None, linestyle=None,
              **_ignored):
-        """``plot(ys)``, ``plot(xs, ys)`` or ``plot(xs, ys, "k--o")``; NaN breaks the line."""
+        """``plot(ys)``, ``plot(xs, ys)`` or ``plot(xs, ys, "k--o")``; NaN breaks the line.
+
+        Returns a list of the one line drawn, as matplotlib does (``line, = ax.plot(...)``).
+        """
         fmt = args[-1] if args and isinstance(args[-1], str) else ""
         data = [_number_list(a, "plot data") for a in args if not isinstance(a, str)]
         if len(data) not in (1, 2):
@@ -212,6 +215,7 @@ class SvgAxes:
         self.lines.append(Line(xs, ys, self._next_color(color or c or fmt_color), linewidth if lw is None else lw,
                                dash, marker or fmt_marker, markersize if ms is None else ms,
                                1.0 if alpha is None else alpha, label))
+        return self.lines[-1:]
 
     def scatter(self, xs, ys, *, marker: Any = "o", s: float = 36.0, color=None, c=None, edgecolors=None,
                 label=None, transform=None, **_ignored):

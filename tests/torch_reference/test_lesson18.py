@@ -16,12 +16,14 @@ def test_the_record_is_what_pytorch_computes():
     torch = pytest.importorskip("torch")
     from microopt.torch_reference import generate
 
-    saved = torch.get_default_dtype()
+    saved, threads = torch.get_default_dtype(), torch.get_num_threads()
     torch.set_default_dtype(torch.float64)
+    torch.set_num_threads(1)  # tensors this small gain nothing from a second thread: it only waits (20x slower)
     try:
         live = generate.record()
     finally:
         torch.set_default_dtype(saved)
+        torch.set_num_threads(threads)
 
     # through JSON, as the record was: the state dict's integer keys become strings, tuples lists
     torch_reference.assert_same(json.loads(json.dumps(live)), torch_reference.load())

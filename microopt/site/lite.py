@@ -35,6 +35,8 @@ import sys
 import tarfile
 import tempfile
 
+from microopt.site._pyodide_bytecode import STDLIB, compile_archives
+
 PYODIDE_VERSION = "314.0.6"  # the version jupyterlite-pyodide-kernel 0.8.6 was built against
 PYODIDE_PYTHON = "3.14"
 VIZ_VERSION = "3.31.0"
@@ -194,6 +196,21 @@ def assemble_pyodide(target: pathlib.Path, cache: pathlib.Path) -> pathlib.Path:
     return target
 
 
+def compile_bytecode(pyodide: pathlib.Path, piplite_wheels: list[pathlib.Path], cache: pathlib.Path) -> None:
+    """Ship Python bytecode (``_pyodide_bytecode``): for what the kernel imports as it starts, and for
+    every module of the piplite wheels; then the lock's hashes of the rewritten wheels."""
+    try:
+        compile_archives(pyodide, [pyodide / STDLIB, *sorted(pyodide.glob("*.whl")), *piplite_wheels], cache,
+                         whole=tuple(piplite_wheels), packages=tuple(PRELOADED))
+    except RuntimeError as error:
+        raise LiteBuildError(str(error)) from error
+    lock_path = pyodide / "pyodide-lock.json"
+    lock = json.loads(lock_path.read_text(encoding="utf-8"))
+    for entry in lock["packages"].values():
+        entry["sha256"] = _sha256(pyodide / entry["file_name"])
+    lock_path.write_text(json.dumps(lock, indent=1), encoding="utf-8")
+
+
 def _kernel_wheels(cache: pathlib.Path) -> list[pathlib.Path]:
     """The pyodide kernel's wheels (from its labextension's ``pypi/`` folder) and comm from PyPI."""
     from jupyter_core.paths import jupyter_path
@@ -274,6 +291,7 @@ def build_lite(out: str | os.PathLike, *, notebooks: str | os.PathLike | None = 
         for wheel in pypi_wheels(list(PIPLITE_WHEELS), cache):
             shutil.copy2(wheel, wheels / wheel.name)
         microopt_wheel(wheels)
+        compile_bytecode(lite_dir / "static" / "pyodide", sorted(wheels.glob("*.whl")), cache)
         contents = stage_contents(work / "contents", notebooks)
         if out.exists():
             shutil.rmtree(out)

@@ -23,6 +23,10 @@ no other host for anything and open from disk (file://).
 Executed notebooks are kept in DIR/lessons/notebooks/ and reused while their source is
 unchanged, so a second build only renders. The first build of all 18 lessons takes
 minutes; --lessons builds a few.
+
+--lite also builds JupyterLite into DIR/lite/ (linked from the index): every lesson and
+exercise runnable in the browser on Pyodide. It needs npm and microopt[browser], and a web
+server to open it (python -m http.server -d DIR), not file://.
 """
 
 EXAMPLES = """\
@@ -30,6 +34,7 @@ examples:
   microopt site --out site/                  # everything: open site/index.html
   microopt site --out site/ --lessons 01,02  # two lessons and the explorables
   microopt site --out site/ --no-lessons     # the explorables only (seconds, no npm)
+  microopt site --out site/ --lite           # and JupyterLite in site/lite/ (serve site/ over HTTP)
 """
 
 
@@ -45,7 +50,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                         help="only these lessons, by number or name prefix, e.g. 01,02 (default: all)")
     parser.add_argument("--no-lessons", action="store_true", help="leave the lessons out (no notebook runs, no npm)")
     parser.add_argument("--no-explorables", action="store_true", help="leave the explorables out")
-    # JupyterLite (issue 12, item 3): microopt/site/lite.py adds its --lite option here.
+    parser.add_argument("--lite", action="store_true",
+                        help="also build JupyterLite (the notebooks, run in the browser) into DIR/lite/")
     parser.set_defaults(run=run, parser=parser)
     return parser
 
@@ -61,7 +67,7 @@ def check_out(parser: argparse.ArgumentParser, out: pathlib.Path) -> None:
 
 def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     check_out(parser, args.out)
-    if args.no_lessons and args.no_explorables:
+    if args.no_lessons and args.no_explorables and not args.lite:
         parser.error("--no-lessons and --no-explorables together leave nothing to build; drop one of them.")
     if args.notebooks is not None and not args.notebooks.is_dir():
         parser.error(f"Invalid --notebooks: {str(args.notebooks)!r} (not a folder). Pass the folder of the lessons, "
@@ -82,8 +88,9 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     started = time.perf_counter()
     try:
         index = build.build_site(args.out, notebooks=args.notebooks, chosen=chosen, with_lessons=not args.no_lessons,
-                                 with_explorables=not args.no_explorables, log=lambda text: print(text, flush=True))
-    except (KatexError, LessonError) as error:
+                                 with_explorables=not args.no_explorables, with_lite=args.lite,
+                                 log=lambda text: print(text, flush=True))
+    except (KatexError, LessonError, RuntimeError) as error:  # RuntimeError: lite.LiteBuildError
         print(f"microopt site: error: {error}", file=sys.stderr)
         return 1
     print(f"site built in {time.perf_counter() - started:.0f} s: open {index}")

@@ -2,7 +2,10 @@
 
 The folder holds only static files: ``index.html``, ``lessons/NN_name.html`` (with the vendored
 ``lessons/katex/`` they share), the executed notebooks ``lessons/notebooks/``, and one HTML file
-per explorable in ``explore/``. Open ``index.html`` from disk or publish the folder as it is.
+per explorable in ``explore/``, and with ``with_lite`` the JupyterLite site in ``lite/``
+(``microopt.site.lite``: the notebooks, runnable in the browser). Open ``index.html`` from disk or
+publish the folder as it is; JupyterLite itself needs a web server (browsers refuse its
+WebAssembly workers from ``file://``).
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from microopt.site import katex, lessons
 from microopt.site.explorables import EXPLORABLES, write_explorable
 from microopt.site.page import page
 
+LITE = "lite"  # the JupyterLite folder inside the site, and the index page's link into it
+LITE_APP = f"{LITE}/lab/index.html"
 REPOSITORY_NOTEBOOKS = pathlib.Path(__file__).resolve().parents[2] / "notebooks"  # in a clone of microopt
 
 
@@ -44,12 +49,14 @@ def select_lessons(folder: pathlib.Path, chosen: Sequence[str] | None) -> list[p
 
 
 def build_site(out: pathlib.Path, *, notebooks: pathlib.Path | None = None, chosen: Sequence[str] | None = None,
-               with_lessons: bool = True, with_explorables: bool = True,
+               with_lessons: bool = True, with_explorables: bool = True, with_lite: bool = False,
                log: Callable[[str], None] = print) -> pathlib.Path:
     """Write the site into ``out``; return the index page's path.
 
     ``chosen`` limits the lessons to those names' prefixes (all by default); ``with_lessons=False``
-    or ``with_explorables=False`` leaves that half out (the index says so).
+    or ``with_explorables=False`` leaves that half out (the index says so). ``with_lite`` also
+    builds JupyterLite into ``out/lite`` with every lesson and exercise (``lite.build_lite``: needs
+    npm and ``microopt[browser]``; raises ``lite.LiteBuildError``), linked from the index.
     """
     out = pathlib.Path(out)
     folder = default_notebooks() if notebooks is None else pathlib.Path(notebooks)
@@ -76,12 +83,23 @@ def build_site(out: pathlib.Path, *, notebooks: pathlib.Path | None = None, chos
             path = write_explorable(module, explore, home="../index.html")
             pages.append((f"explore/{path.name}", module.TITLE, module.SUMMARY))
             log(f"{path.relative_to(out)}: {time.perf_counter() - started:.1f} s")
+    if with_lite:
+        from microopt.site import lite  # the browser extra's build: imported only when asked for
+
+        started = time.perf_counter()
+        lite.build_lite(out / LITE, notebooks=folder)
+        log(f"{LITE_APP}: {time.perf_counter() - started:.1f} s")
     index = out / "index.html"
-    index.write_text(index_page(entries, pages), encoding="utf-8")
+    index.write_text(index_page(entries, pages, with_lite=with_lite), encoding="utf-8")
     return index
 
 
-def index_page(entries: list[tuple[str, str]], pages: list[tuple[str, str, str]]) -> str:
+LITE_PARAGRAPH = f"""<p><a href="{LITE_APP}">Every lesson and exercise in JupyterLite</a>: Python (Pyodide) runs
+in this browser tab, nothing to install. It needs the site served over HTTP (GitHub Pages, or
+<code>python -m http.server</code> in this folder), not opened from disk.</p>"""
+
+
+def index_page(entries: list[tuple[str, str]], pages: list[tuple[str, str, str]], *, with_lite: bool = False) -> str:
     lesson_items = "".join(f'<li><a href="{html.escape(href)}">{html.escape(title)}</a></li>'
                            for href, title in entries)
     page_items = "".join(f'<li><a href="{html.escape(href)}">{html.escape(title)}</a><p>{html.escape(summary)}</p></li>'
@@ -95,5 +113,7 @@ pages was computed by microopt when the site was built.</p>
 {f'<ul class="cards">{page_items}</ul>' if pages else "<p>Not built this time (--no-explorables).</p>"}
 <h2 id="lessons">Lessons</h2>
 {f'<ul class="lessons">{lesson_items}</ul>' if entries else "<p>Not built this time (--no-lessons).</p>"}
+<h2 id="jupyterlite">Run the notebooks in your browser</h2>
+{LITE_PARAGRAPH if with_lite else "<p>Not built this time (microopt site --lite builds it).</p>"}
 """
     return page("microopt", body)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pathlib
 import shutil
 
 import pytest
@@ -81,3 +82,37 @@ def test_a_lesson_that_fails_is_named(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("microopt site: error: 01_broken.ipynb did not run to the end:")
     assert "ZeroDivisionError" in err
+
+
+def test_lite_builds_jupyterlite_into_the_site_and_the_index_links_it(tmp_path, monkeypatch, capsys):
+    """--lite reaches ``lite.build_lite`` with DIR/lite (stood in for here: tests/site/test_lite.py
+    builds and runs the real one, and checks that the linked page exists in it)."""
+    from microopt.site import build, lite
+
+    built = []
+
+    def build_lite(out, *, notebooks=None, cache=None):
+        built.append((pathlib.Path(out), pathlib.Path(notebooks)))
+        (pathlib.Path(out) / "lab").mkdir(parents=True)
+        (pathlib.Path(out) / "lab" / "index.html").write_text("JupyterLab")
+        return pathlib.Path(out)
+
+    monkeypatch.setattr(lite, "build_lite", build_lite)
+    out = tmp_path / "site"
+    assert main(["site", "--out", str(out), "--no-lessons", "--no-explorables", "--lite"]) == 0
+    assert built == [(out / "lite", build.default_notebooks())]
+    index = (out / "index.html").read_text()
+    assert f'<a href="{build.LITE_APP}">Every lesson and exercise in JupyterLite</a>' in index
+    assert (out / build.LITE_APP).is_file()
+    assert f"{build.LITE_APP}: " in capsys.readouterr().out
+
+
+def test_a_failed_lite_build_is_reported(tmp_path, monkeypatch, capsys):
+    from microopt.site import lite
+
+    def build_lite(out, *, notebooks=None, cache=None):
+        raise lite.LiteBuildError("Cannot build JupyterLite: npm is not installed")
+
+    monkeypatch.setattr(lite, "build_lite", build_lite)
+    assert main(["site", "--out", str(tmp_path / "site"), "--no-lessons", "--no-explorables", "--lite"]) == 1
+    assert capsys.readouterr().err == "microopt site: error: Cannot build JupyterLite: npm is not installed\n"

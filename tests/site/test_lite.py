@@ -1,86 +1,42 @@
 """JupyterLite in a real browser: a lesson and an exercise run on Pyodide, offline.
 
 The site is built by ``microopt.site.lite.build_lite`` once per version of its inputs (kept in
-the user cache: ``lite_site``) and served on 127.0.0.1; Debian's chromium, driven by Playwright,
-opens each notebook, runs every cell and the test reads the outputs back from the notebook.
-Every request to another host is aborted and counted: there must be none. Screenshots go to
+the user cache) and served on 127.0.0.1; Debian's chromium, driven by Playwright, opens lesson 01
+(``lab/index.html?path=...``, as a link to a lesson does), runs every cell, then exercise 3 with a
+student's answers typed in, in the same page and the same kernel: one page load and one kernel
+start for both, the browser tests' largest cost (``tests/site/jupyterlite.py`` has the helpers;
+``python -m tests.site.lite_run_all`` runs every lesson and exercise the same way, by hand). Every
+request to another host is aborted and counted: there must be none. Screenshots go to
 ``$MICROOPT_SCREENSHOTS`` (default: pytest's temporary folder).
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import functools
-import hashlib
-import http.server
-import json
 import os
 import pathlib
 import shutil
-import threading
 
 import pytest
 
-from microopt.site import lite
+from microopt.site.build import LITE, LITE_APP
+from tests.site import jupyterlite
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ROOT = jupyterlite.ROOT
+LESSON = "01_value_and_backprop.ipynb"
+EXERCISE = "exercises/03_gradient_descent.ipynb"
+KERNEL_READY_LIMIT = 15.0  # seconds from opening the page: issue 12's target for the JupyterLite kernel
 
 pytestmark = [
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"no chromium at {CHROMIUM} (apt-get install chromium)"),
+    pytest.mark.skipif(not os.path.exists(jupyterlite.CHROMIUM),
+                       reason=f"no chromium at {jupyterlite.CHROMIUM} (apt-get install chromium)"),
     pytest.mark.skipif(shutil.which("npm") is None,
                        reason="no npm: the build fetches Pyodide and Viz.js with it (apt-get install npm)"),
 ]
 
 
-def inputs_digest() -> str:
-    """A digest of everything the site is built from: a changed lesson or module rebuilds it."""
-    digest = hashlib.sha256(f"{lite.PYODIDE_VERSION} {lite.VIZ_VERSION} {lite.PIPLITE_WHEELS}".encode())
-    for pattern in ("microopt/**/*.py", "notebooks/*.ipynb", "notebooks/exercises/*.ipynb", "pyproject.toml"):
-        for path in sorted(ROOT.glob(pattern)):
-            digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def lite_site() -> pathlib.Path:
-    """The built site, shared by every test worker: the first builds it under a lock, the rest wait."""
-    sites = lite.cache_dir() / "sites"
-    sites.mkdir(parents=True, exist_ok=True)
-    site = sites / inputs_digest()
-    with open(sites / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (site / "jupyter-lite.json").is_file():
-            for old in sites.iterdir():  # one site kept: the one of the current inputs
-                if old.is_dir():
-                    shutil.rmtree(old)
-            lite.build_lite(site)
-    return site
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def base_url(lite_site):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=lite_site))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
+    return jupyterlite.built_site()
 
 
 @pytest.fixture(scope="module")
@@ -91,133 +47,70 @@ def screenshots(tmp_path_factory) -> pathlib.Path:
 
 
 @pytest.fixture(scope="module")
-def offline(browser, base_url):
-    """A browser context that may reach ``base_url`` only, and the list of URLs it refused.
-
-    One context for the module: the second notebook finds Pyodide in the HTTP cache.
-    """
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def runs(lite_site, screenshots):
+    """Lesson 01, then exercise 3 answered, in one JupyterLab page and one kernel; and the refused URLs."""
+    sync_api = pytest.importorskip("playwright.sync_api")
     refused: list[str] = []
-
-    def route(request_route):
-        url = request_route.request.url
-        if url.startswith(base_url + "/") or url.startswith(("data:", "blob:")):
-            request_route.continue_()
-        else:
-            refused.append(url)
-            request_route.abort()
-
-    context.route("**/*", route)
-    yield context, refused
-    context.close()
-
-
-OPEN_AND_WAIT_FOR_KERNEL = """async () => {
-    const app = window.jupyterapp;
-    let panel = null;
-    while (!(panel = app.shell.currentWidget) || !panel.sessionContext) await new Promise(r => setTimeout(r, 100));
-    await panel.context.ready;
-    await panel.sessionContext.ready;
-    const session = () => panel.sessionContext.session;
-    while (!session() || !session().kernel) await new Promise(r => setTimeout(r, 100));
-    const kernel = session().kernel;
-    await kernel.info;  // answered once Pyodide, IPython and the kernel are loaded
-    return performance.now() / 1000;
-}"""
-
-RUN_ALL_AND_READ_OUTPUTS = """async (sources) => {
-    const app = window.jupyterapp;
-    const panel = app.shell.currentWidget;
-    const cells = panel.content.model.cells;
-    for (const [index, source] of Object.entries(sources)) cells.get(Number(index)).sharedModel.setSource(source);
-    await app.commands.execute("notebook:run-all-cells");
-    const kernel = panel.sessionContext.session.kernel;
-    const deadline = performance.now() + 600000;  // a dead or looping kernel fails the test, never hangs it
-    while (kernel.status !== "idle") {
-        if (kernel.status === "dead" || performance.now() > deadline) throw new Error(`kernel ${kernel.status}`);
-        await new Promise(r => setTimeout(r, 100));
-    }
-    const result = [];
-    for (let i = 0; i < cells.length; i++) {
-        const cell = cells.get(i);
-        result.push({type: cell.type, count: cell.type === "code" ? cell.executionCount : null,
-                     outputs: cell.type === "code" ? cell.outputs.toJSON() : []});
-    }
-    return result;
-}"""
+    answers = jupyterlite.solution_of(ROOT / "notebooks/exercises/solutions/03_gradient_descent_solution.ipynb")
+    with jupyterlite.serve(lite_site) as base_url, sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=jupyterlite.CHROMIUM, args=jupyterlite.ARGS)
+        with jupyterlite.offline_context(browser, base_url, refused) as context:
+            session = jupyterlite.Session(context, base_url, first=LESSON)
+            lesson = session.run(LESSON, close=False, screenshot=screenshots / "lite-lesson-01.png")
+            kernel_ready = session.since_page
+            exercise = session.run(EXERCISE, sources=answers, kernel_id=session.kernel_id,
+                                   screenshot=screenshots / "lite-exercise-03.png")
+        browser.close()
+    print(f"\nJupyterLite: kernel ready {kernel_ready:.1f} s after opening the page (load average "
+          f"{os.getloadavg()[0]:.1f}); lesson 01 ran in {lesson.run_seconds:.1f} s, exercise 3 in "
+          f"{exercise.run_seconds:.1f} s")
+    return {"lesson": lesson, "exercise": exercise, "kernel_ready": kernel_ready, "refused": refused,
+            "answers": answers}
 
 
-def run_notebook(offline, base_url, path: str, screenshot: pathlib.Path, sources: dict[int, str] | None = None):
-    """Open ``path`` in JupyterLite (replacing the cells in ``sources``) and run every cell.
+def test_no_request_leaves_127_0_0_1(runs):
+    assert runs["refused"] == [], f"requests left 127.0.0.1: {runs['refused']}"
 
-    Returns the cells with their outputs, the seconds from opening the page until the kernel
-    answered, the refused URLs and how many images the outputs show. The screenshot shows the
-    first image output (a diagram or plot), or the notebook's end when there is none.
+
+def test_kernel_is_ready_within_the_target(runs):
+    """Issue 12's acceptance criterion, measured: Pyodide, the kernel's wheels and IPython loaded and
+    the kernel answering, counted from opening the page (JupyterLab's own start included).
+
+    On a machine busy beyond this test run's own two workers (a load average above twice the
+    cores), the time says more about the other work than about the kernel: skipped, saying so.
     """
-    context, refused = offline
-    with contextlib.closing(context.new_page()) as page:
-        page.goto(f"{base_url}/notebooks/index.html?path={path}")
-        page.wait_for_function("window.jupyterapp && window.jupyterapp.shell", timeout=60_000)
-        kernel_ready = page.evaluate(OPEN_AND_WAIT_FOR_KERNEL)
-        cells = page.evaluate(RUN_ALL_AND_READ_OUTPUTS, {str(k): v for k, v in (sources or {}).items()})
-        images = page.locator(".jp-OutputArea-output img")
-        if images.count():
-            images.first.scroll_into_view_if_needed()
-        page.wait_for_timeout(300)  # let the outputs paint
-        page.screenshot(path=screenshot)
-        shown = images.count()
-    record(path, kernel_ready)
-    return cells, kernel_ready, refused, shown
+    load, cores = os.getloadavg()[0], os.cpu_count() or 1
+    measured = (f"kernel ready {runs['kernel_ready']:.1f} s after opening the page (load average {load:.1f}, "
+                f"{cores} cores)")
+    if load > 2 * cores:
+        pytest.skip(f"machine busy with other work: {measured}, not comparable to the {KERNEL_READY_LIMIT} s target")
+    assert runs["kernel_ready"] < KERNEL_READY_LIMIT, f"{measured}; target {KERNEL_READY_LIMIT} s"
 
 
-def record(path: str, kernel_ready: float) -> None:
-    """Print how long the kernel took to answer (measured, reported; no test asserts a time)."""
-    print(f"\nJupyterLite, {path}: kernel ready {kernel_ready:.1f} s after opening the page")
-
-
-def errors(cells) -> list[str]:
-    return [f"cell {i}: {o['ename']}: {o['evalue']}" for i, c in enumerate(cells) for o in c["outputs"]
-            if o["output_type"] == "error"]
-
-
-def text_of(cell) -> str:
-    return "".join(o.get("text", "") if o["output_type"] == "stream" else
-                   o.get("data", {}).get("text/plain", "") for o in cell["outputs"])
-
-
-def test_lesson_runs_in_jupyterlite_with_graphs_drawn_by_vizjs(offline, base_url, screenshots):
-    cells, _, refused, images = run_notebook(offline, base_url, "01_value_and_backprop.ipynb",
-                                             screenshots / "lite-lesson-01.png")
-    assert refused == [], f"requests left 127.0.0.1: {refused}"
-    assert errors(cells) == []
-    code = [c for c in cells if c["type"] == "code"]
+def test_lesson_runs_in_jupyterlite_with_graphs_drawn_by_vizjs(runs):
+    lesson = runs["lesson"]
+    assert lesson.stopped is None and lesson.errors() == []
+    code = [c for c in lesson.cells if c["type"] == "code"]
     assert all(c["count"] is not None for c in code), "some cells did not run"
-    printed = "\n".join(text_of(c) for c in code)
+    printed = lesson.text()
     assert "dL/da = 6" in printed and "dL/db = -4" in printed  # the chain rule, by hand and by backward()
     diagrams = [o for c in code for o in c["outputs"] if "image/svg+xml" in o.get("data", {})]
     assert len(diagrams) >= 3, "the out.draw() and steps.draw(2) cells show a diagram each"
     assert all("<svg" in d["data"]["image/svg+xml"] for d in diagrams)
     assert any(">L<" in d["data"]["image/svg+xml"] for d in diagrams)  # the output node's label, laid out by Viz.js
-    assert images >= 3  # and the page shows them (SVG as <img>)
+    assert lesson.images >= 3  # and the page shows them (SVG as <img>)
 
 
-def solution_of(notebook: pathlib.Path) -> dict[int, str]:
-    """The answer cells of a solution notebook, without the solution markers: what a student types."""
-    answers = {}
-    for index, cell in enumerate(json.loads(notebook.read_text(encoding="utf-8"))["cells"]):
-        source = "".join(cell["source"])
-        if "### BEGIN SOLUTION" in source:
-            answers[index] = "\n".join(line for line in source.splitlines() if "### " not in line)
-    return answers
-
-
-def test_exercise_is_checked_in_jupyterlite(offline, base_url, screenshots):
+def test_exercise_is_checked_in_jupyterlite(runs):
     """Exercise 3 as a student does it: the released notebook, the answers typed in, every check run."""
-    answers = solution_of(ROOT / "notebooks/exercises/solutions/03_gradient_descent_solution.ipynb")
-    cells, _, refused, _ = run_notebook(offline, base_url, "exercises/03_gradient_descent.ipynb",
-                                        screenshots / "lite-exercise-03.png", answers)
-    assert refused == [], f"requests left 127.0.0.1: {refused}"
-    assert answers and errors(cells) == []
-    printed = "\n".join(text_of(c) for c in cells)
+    exercise = runs["exercise"]
+    assert runs["answers"] and exercise.stopped is None and exercise.errors() == []
+    printed = exercise.text()
     assert "check_sequence: gradient descent on the bowl, lr 0.1, 20 steps matches at all" in printed, printed
     assert "check_value: the stability limit 2/L of the bowl = 0.5, as expected." in printed, printed
+
+
+def test_the_static_site_links_to_this_jupyterlite(lite_site):
+    """``microopt site --lite`` puts this build in DIR/lite/ and links LITE_APP: that page exists in it."""
+    assert LITE_APP.startswith(f"{LITE}/")
+    assert (lite_site / pathlib.PurePosixPath(LITE_APP).relative_to(LITE)).is_file()

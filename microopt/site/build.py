@@ -15,7 +15,7 @@ import pathlib
 import time
 from typing import Callable, Sequence
 
-from microopt.site import katex, lessons
+from microopt.site import katex, lessons, lite
 from microopt.site.explorables import EXPLORABLES, write_explorable
 from microopt.site.page import page
 
@@ -84,8 +84,6 @@ def build_site(out: pathlib.Path, *, notebooks: pathlib.Path | None = None, chos
             pages.append((f"explore/{path.name}", module.TITLE, module.SUMMARY))
             log(f"{path.relative_to(out)}: {time.perf_counter() - started:.1f} s")
     if with_lite:
-        from microopt.site import lite  # the browser extra's build: imported only when asked for
-
         started = time.perf_counter()
         lite.build_lite(out / LITE, notebooks=folder)
         log(f"{LITE_APP}: {time.perf_counter() - started:.1f} s")

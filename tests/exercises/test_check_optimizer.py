@@ -8,6 +8,7 @@ catalogue tests (test_mistake_catalogue.py) cover every mistake in both styles.
 from __future__ import annotations
 
 import math
+import operator
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -124,7 +125,7 @@ def test_weight_decay_applied_after_the_update():
 def test_step_counter_starting_at_zero_raises_and_is_explained():
     message = failure(variant(first_step=0), "Adam", lr=0.01)
     try:  # this Python's own words: "float division by zero" up to CPython 3.13, "division by zero" from 3.14
-        1.0 / 0.0
+        operator.truediv(1.0, 0.0)
     except ZeroDivisionError as error:
         divided_by_zero = str(error)
     assert message.startswith("MyAdam.step() raised ZeroDivisionError at step 1 (parameter 'x') on the "

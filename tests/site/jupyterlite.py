@@ -76,6 +76,43 @@ def site_path(notebook: pathlib.Path) -> str:
     return f"exercises/{notebook.name}" if "exercises" in notebook.parts else notebook.name
 
 
+# The notebook app (notebooks/index.html?path=...): wait for the page's one notebook and its kernel,
+# then run all its cells at once (tests/site/lite_lessons.py drives lessons this way).
+OPEN_AND_WAIT_FOR_KERNEL = """async () => {
+    const app = window.jupyterapp;
+    let panel = null;
+    while (!(panel = app.shell.currentWidget) || !panel.sessionContext) await new Promise(r => setTimeout(r, 100));
+    await panel.context.ready;
+    await panel.sessionContext.ready;
+    const session = () => panel.sessionContext.session;
+    while (!session() || !session().kernel) await new Promise(r => setTimeout(r, 100));
+    const kernel = session().kernel;
+    await kernel.info;  // answered once Pyodide, IPython and the kernel are loaded
+    return performance.now() / 1000;
+}"""
+
+RUN_ALL_AND_READ_OUTPUTS = """async (sources) => {
+    const app = window.jupyterapp;
+    const panel = app.shell.currentWidget;
+    const cells = panel.content.model.cells;
+    for (const [index, source] of Object.entries(sources)) cells.get(Number(index)).sharedModel.setSource(source);
+    await app.commands.execute("notebook:run-all-cells");
+    const kernel = panel.sessionContext.session.kernel;
+    const deadline = performance.now() + 600000;  // a dead or looping kernel fails the test, never hangs it
+    while (kernel.status !== "idle") {
+        if (kernel.status === "dead" || performance.now() > deadline) throw new Error(`kernel ${kernel.status}`);
+        await new Promise(r => setTimeout(r, 100));
+    }
+    const result = [];
+    for (let i = 0; i < cells.length; i++) {
+        const cell = cells.get(i);
+        result.push({type: cell.type, count: cell.type === "code" ? cell.executionCount : null,
+                     outputs: cell.type === "code" ? cell.outputs.toJSON() : []});
+    }
+    return result;
+}"""
+
+# JupyterLab (lab/index.html): any number of notebooks in one page, each run cell by cell.
 OPEN = """async ({path, kernelId}) => {
     const app = window.jupyterapp;
     const sleep = ms => new Promise(r => setTimeout(r, ms));

@@ -28,7 +28,7 @@ import sys
 import threading
 import time
 
-from tests.site.test_lite import ARGS, CHROMIUM, OPEN_AND_WAIT_FOR_KERNEL, RUN_ALL_AND_READ_OUTPUTS
+from tests.site.jupyterlite import ARGS, CHROMIUM, OPEN_AND_WAIT_FOR_KERNEL, RUN_ALL_AND_READ_OUTPUTS
 
 NOTEBOOKS = pathlib.Path(__file__).resolve().parents[2] / "notebooks"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")  # the colors of IPython's tracebacks

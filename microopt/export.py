@@ -54,6 +54,10 @@ STATE_NAMES: dict[str, dict[str, str]] = {
 }
 # One number per tensor in torch (the rest are tensors shaped like the parameter).
 _PER_TENSOR = ("step", "mu_product")
+# Buffers microopt keeps from the first step and torch only when an option uses them (RMSprop:
+# grad_avg when centered, momentum_buffer when momentum > 0). Unused, they stay at 0.0 in
+# microopt, so that is what they are when torch has none.
+_KEPT_FROM_THE_START = {"RMSprop": {"grad_avg": 0.0, "momentum_buffer": 0.0}}
 # torch implementation switches: they choose a code path, not the mathematics.
 _TORCH_ONLY_KEYS = ("foreach", "fused", "capturable", "differentiable", "param_names")
 _COMPOSITE = ("SequentialLR", "ChainedScheduler")
@@ -344,6 +348,9 @@ def _optimizer_from_torch(optimizer, elements, parameters):
             else:
                 for v, x in zip(values, value.detach().reshape(-1).tolist()):
                     ours.state[v][mine] = float(x)
+        for v in values:
+            for mine, start in _KEPT_FROM_THE_START.get(name, {}).items():
+                ours.state[v].setdefault(mine, start)
     return ours
 
 

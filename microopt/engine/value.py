@@ -403,7 +403,12 @@ class Value:
                             f"{gradient!r}. Leave it out to start from 1.")
         with paused_collector():
             held: list[tuple[Value, float]] = []  # each leaf's gradient from earlier calls
-            order = _sorted(self, held)  # every grad is 0.0 from here on
+            try:
+                order = _sorted(self, held)  # every grad is 0.0 from here on
+            except BaseException:  # a leaf that is not a number, or Ctrl-C: the leaves keep their gradients
+                for leaf, earlier in held:
+                    leaf.grad = earlier
+                raise
             self.grad = float(gradient)
             for node in reversed(order):
                 a = node._a

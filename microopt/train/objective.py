@@ -203,9 +203,13 @@ def evaluate(model: Callable, data: tuple[Sequence, Sequence], loss: str | Calla
 def evaluate_objective(model: Callable, objective: Objective, X: list, y: list) -> dict:
     """``evaluate`` for an already resolved ``Objective`` and checked ``X, y``."""
     try:
-        with paused_collector():  # the graph holds no cycles: the collector would only rescan it
+        # The graph holds no cycles: the collector would only rescan it. It is dropped inside
+        # the block too, or the collector, resumed, would scan it once more.
+        with paused_collector():
             outputs = [model(x) for x in X]
             value = objective(outputs, y).data
+            accuracy = objective.accuracy(outputs, y)
+            del outputs
     except OverflowError:
         return {"loss": math.inf, "accuracy": None}
-    return {"loss": value, "accuracy": objective.accuracy(outputs, y)}
+    return {"loss": value, "accuracy": accuracy}

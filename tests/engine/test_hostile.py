@@ -184,6 +184,19 @@ def test_grad_none_is_explained_at_backward():
         y.backward()
 
 
+def test_an_error_in_backward_leaves_the_other_leaves_gradients_as_they_were():
+    a, b, c = Value(1.0), Value(2.0), Value(3.0)
+    b.grad, c.grad = 5.0, -1.5  # accumulated by earlier backward() calls
+    y = (a * b) * c
+    a.grad = None
+    with pytest.raises(TypeError, match="Invalid grad of a leaf Value: None"):
+        y.backward()
+    assert (a.grad, b.grad, c.grad) == (None, 5.0, -1.5)
+    a.grad = 0.0
+    y.backward()  # once fixed, backward adds this call's gradient to what they held
+    assert (a.grad, b.grad, c.grad) == (6.0, 5.0 + 3.0, -1.5 + 2.0)
+
+
 def test_a_non_number_grad_is_explained():
     w = Value(1.0)
     y = w * 3.0

@@ -59,9 +59,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(folder: pathlib.Path):
-    """``folder`` served on 127.0.0.1 (a free port); yields its base URL."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=folder))
+def serve(folder: pathlib.Path, port: int = 0):
+    """``folder`` served on 127.0.0.1 (on ``port``; 0: a free one); yields its base URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_QuietHandler, directory=folder))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"

@@ -20,15 +20,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
-import functools
-import http.server
 import pathlib
 import re
 import sys
-import threading
 import time
 
-from tests.site.jupyterlite import ARGS, CHROMIUM, OPEN_AND_WAIT_FOR_KERNEL, RUN_ALL_AND_READ_OUTPUTS
+from tests.site.jupyterlite import (ARGS, CHROMIUM, OPEN_AND_WAIT_FOR_KERNEL, RUN_ALL_AND_READ_OUTPUTS, offline_context,
+                                    serve)
 
 NOTEBOOKS = pathlib.Path(__file__).resolve().parents[2] / "notebooks"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")  # the colors of IPython's tracebacks
@@ -58,11 +56,6 @@ class LessonReport:
                 f"{self.diagrams} diagrams, {self.pngs} PNG, {len(self.errors)} errors, {len(self.refused)} "
                 f"requests refused; kernel {self.kernel_seconds:.1f} s, cells {self.run_seconds:.1f} s"
                 + "".join(f"\n    {e}" for e in self.errors + self.refused))
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:  # no line per request in the report
-        pass
 
 
 def find_notebook(lesson: str) -> str:
@@ -105,31 +98,15 @@ def check_lessons(site: pathlib.Path, lessons: list[str], shots: pathlib.Path, p
     from playwright.sync_api import sync_playwright
 
     shots.mkdir(parents=True, exist_ok=True)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(QuietHandler, directory=site))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base_url = f"http://127.0.0.1:{server.server_address[1]}"
     refused: list[str] = []
-
-    def route(request_route):
-        url = request_route.request.url
-        if url.startswith(base_url + "/") or url.startswith(("data:", "blob:")):
-            request_route.continue_()
-        else:
-            refused.append(url)
-            request_route.abort()
-
     reports = []
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
-            context.route("**/*", route)
+    with serve(site, port) as base_url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        with offline_context(browser, base_url, refused) as context:
             for lesson in lessons:
                 reports.append(run_lesson(context, base_url, refused, find_notebook(lesson), shots))
                 print(reports[-1].line(), flush=True)
-            browser.close()
-    finally:
-        server.shutdown()
+        browser.close()
     return reports
 
 
